@@ -1,0 +1,40 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Numeric code needs AVX2 + FMA in every configuration (debug included), otherwise SIMD FMA
+/// falls back to scalar calls. x86-64-v3 runs on every machine Fathom targets (see design.md).
+let simdFlags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=x86-64-v3"])]
+let releaseSpeed: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "Fathom",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "fathom", targets: ["fathom"]),
+        .library(name: "FathomSpaces", targets: ["FathomSpaces"]),
+        .library(name: "FathomGraph", targets: ["FathomGraph"]),
+        .library(name: "FathomKernels", targets: ["FathomKernels"]),
+        .library(name: "FathomPredict", targets: ["FathomPredict"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "FathomSpaces"),
+        .target(name: "FathomGraph", dependencies: ["FathomSpaces"]),
+        .target(name: "FathomKernels", swiftSettings: simdFlags + releaseSpeed),
+        .target(name: "FathomPredict", dependencies: ["FathomSpaces"], swiftSettings: simdFlags + releaseSpeed),
+        .executableTarget(
+            name: "fathom",
+            dependencies: [
+                "FathomSpaces", "FathomGraph", "FathomKernels", "FathomPredict",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "FathomSpacesTests", dependencies: ["FathomSpaces"]),
+        .testTarget(name: "FathomGraphTests", dependencies: ["FathomGraph"]),
+        .testTarget(name: "FathomKernelsTests", dependencies: ["FathomKernels"], swiftSettings: simdFlags),
+        .testTarget(name: "FathomPredictTests", dependencies: ["FathomPredict"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["FathomSpaces"]),
+    ]
+)
