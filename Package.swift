@@ -27,7 +27,7 @@ let package = Package(
         .executableTarget(
             name: "fathom",
             dependencies: [
-                "FathomSpaces", "FathomGraph", "FathomKernels", "FathomPredict",
+                "FathomSpaces", "FathomGraph", "FathomKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

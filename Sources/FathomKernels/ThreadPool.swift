@@ -91,8 +91,10 @@ final class ThreadPoolState: @unchecked Sendable {
     private let pendingHelpers = Atomic<Int>(0)
     private let finished = NSCondition()
 
-    /// Spin iterations (tens of microseconds) a thread polls before it sleeps on a condition.
-    private static let spinLimit = 20_000
+    /// How long a thread polls for its next event before it sleeps on a condition variable: long
+    /// enough to bridge the gaps between the loops of one network pass, since waking a sleeping thread
+    /// costs tens of microseconds (more on a virtual machine).
+    private static let spinNanoseconds: UInt64 = 100_000
 
     init(threadCount: Int) { self.threadCount = Atomic(threadCount) }
 
@@ -132,8 +134,7 @@ final class ThreadPoolState: @unchecked Sendable {
     func workerLoop(index: Int, seenGeneration: Int) {
         var seen = seenGeneration
         while true {
-            var spins = 0
-            while publishedGeneration.load(ordering: .acquiring) == seen && spins < Self.spinLimit { spins += 1 }
+            Self.spin { publishedGeneration.load(ordering: .acquiring) == seen }
             wake.lock()
             while generation == seen && !isShutDown { wake.wait() }
             if isShutDown { wake.unlock(); return }
@@ -162,10 +163,25 @@ final class ThreadPoolState: @unchecked Sendable {
     }
 
     private func waitForHelpers() {
-        var spins = 0
-        while pendingHelpers.load(ordering: .acquiring) > 0 && spins < Self.spinLimit { spins += 1 }
+        Self.spin { pendingHelpers.load(ordering: .acquiring) > 0 }
         finished.lock()
         while pendingHelpers.load(ordering: .acquiring) > 0 { finished.wait() }
         finished.unlock()
+    }
+
+    /// Polls `condition` until it is false or ``spinNanoseconds`` have passed. Yields the processor
+    /// now and then, so that a thread the scheduler put on the same core (which may be the very one
+    /// being waited for) gets to run.
+    @inline(__always)
+    private static func spin(while condition: () -> Bool) {
+        let deadline = DispatchTime.now().uptimeNanoseconds + spinNanoseconds
+        var polls = 0
+        while condition() {
+            polls += 1
+            if polls % 1024 == 0 {
+                if DispatchTime.now().uptimeNanoseconds > deadline { return }
+                sched_yield()
+            }
+        }
     }
 }

@@ -1,0 +1,86 @@
+/// Copies blocks of op(A) and op(B) into the contiguous, zero-padded micro-panel layouts that
+/// ``GemmMicroKernel`` streams through, so that the kernel's loads are sequential and aligned
+/// whatever the operands' transposition and leading dimensions.
+enum GemmPacking {
+    /// Packs rows `rows` and columns `depth` of `alpha * op(A)` into panels of
+    /// ``GemmMicroKernel/rows`` rows: panel `r` holds, for each `p`, the 6 values
+    /// `A[6r ..< 6r+6][p]` (rows past the block are zero).
+    static func packA(
+        _ a: GemmOperand, rows: Range<Int>, depth: Range<Int>, alpha: Float,
+        into packed: UnsafeMutablePointer<Float>
+    ) {
+        let panelRows = GemmMicroKernel.rows, kc = depth.count
+        var destination = packed
+        for panelStart in stride(from: rows.lowerBound, to: rows.upperBound, by: panelRows) {
+            let valid = min(panelRows, rows.upperBound - panelStart)
+            for i in 0..<panelRows {
+                guard i < valid else {
+                    for p in 0..<kc { destination[p * panelRows + i] = 0 }
+                    continue
+                }
+                // Walk row `panelStart + i` of op(A) along the depth.
+                var source = a.element(row: panelStart + i, column: depth.lowerBound)
+                for p in 0..<kc {
+                    destination[p * panelRows + i] = alpha * source.pointee
+                    source += a.columnStride
+                }
+            }
+            destination += panelRows * kc
+        }
+    }
+
+    /// Packs rows `depth` and columns `columns` of op(B) into panels of ``GemmMicroKernel/columns``
+    /// columns: panel `j` holds, for each `p`, the 16 values `B[p][16j ..< 16j+16]` (columns past the
+    /// block are zero).
+    static func packB(
+        _ b: GemmOperand, depth: Range<Int>, columns: Range<Int>,
+        into packed: UnsafeMutablePointer<Float>
+    ) {
+        let panelColumns = GemmMicroKernel.columns, kc = depth.count
+        var destination = packed
+        for panelStart in stride(from: columns.lowerBound, to: columns.upperBound, by: panelColumns) {
+            let valid = min(panelColumns, columns.upperBound - panelStart)
+            if valid == panelColumns && b.columnStride == 1 {
+                // The common case: 16 contiguous floats per row of B, copied as one vector.
+                var source = b.element(row: depth.lowerBound, column: panelStart)
+                for p in 0..<kc {
+                    let row = UnsafeRawPointer(source).loadUnaligned(as: SIMD16<Float>.self)
+                    UnsafeMutableRawPointer(destination + p * panelColumns).storeBytes(of: row, as: SIMD16<Float>.self)
+                    source += b.rowStride
+                }
+            } else {
+                for j in 0..<panelColumns {
+                    guard j < valid else {
+                        for p in 0..<kc { destination[p * panelColumns + j] = 0 }
+                        continue
+                    }
+                    var source = b.element(row: depth.lowerBound, column: panelStart + j)
+                    for p in 0..<kc {
+                        destination[p * panelColumns + j] = source.pointee
+                        source += b.rowStride
+                    }
+                }
+            }
+            destination += panelColumns * kc
+        }
+    }
+}
+
+/// A row-major matrix operand seen through an optional transposition: element `(i, j)` of op(X)
+/// sits at `base + i * rowStride + j * columnStride`.
+struct GemmOperand {
+    let base: UnsafePointer<Float>
+    let rowStride: Int
+    let columnStride: Int
+
+    init(_ base: UnsafePointer<Float>, leadingDimension: Int, transposed: Bool) {
+        self.base = base
+        rowStride = transposed ? 1 : leadingDimension
+        columnStride = transposed ? leadingDimension : 1
+    }
+
+    @inline(__always)
+    func element(row: Int, column: Int) -> UnsafePointer<Float> {
+        base + row * rowStride + column * columnStride
+    }
+}
