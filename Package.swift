@@ -27,7 +27,7 @@ let package = Package(
         .executableTarget(
             name: "fathom",
             dependencies: [
-                "FathomSpaces", "FathomGraph", "FathomKernels",
+                "FathomSpaces", "FathomGraph",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -23,3 +23,16 @@ func maxRelativeError(_ actual: [Float], _ expected: [Float]) -> Float {
     precondition(actual.count == expected.count)
     return zip(actual, expected).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
 }
+
+/// Central differences of `f` at `x` in Double, one coordinate at a time.
+func finiteDifferences(_ x: [Double], step: Double = 1e-4, _ f: ([Double]) -> Double) -> [Double] {
+    var point = x
+    return x.indices.map { index in
+        point[index] = x[index] + step
+        let above = f(point)
+        point[index] = x[index] - step
+        let below = f(point)
+        point[index] = x[index]
+        return (above - below) / (2 * step)
+    }
+}

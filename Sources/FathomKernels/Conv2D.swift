@@ -1,0 +1,66 @@
+/// 2-D convolution over NCHW tensors, forward and backward.
+///
+/// Layout: plain NCHW, not a blocked NCHWc. The GEMM path reads an image group as a
+/// `channels × (height·width)` matrix, so NCHW feeds SGEMM with no reordering (a 1×1 stride-1
+/// convolution is a single GEMM on the input itself) and im2col rows are contiguous copies of input
+/// rows; the depthwise kernel vectorizes along a row, which NCHW keeps contiguous. NCHWc would mainly
+/// help direct (non-GEMM) kxk kernels, which Fathom does not use, and it would force a layout
+/// conversion at every boundary with the rest of the framework (pooling, batch norm, linear).
+///
+/// Algorithms: depthwise convolutions (`groups == inChannels == outChannels`) use a direct SIMD
+/// kernel; every other convolution, grouped ones included, runs per image and group as
+/// `weights[group] · im2col(input[image, group])` through ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:pool:)``.
+public enum Conv2D {
+    /// `output = conv(input, weights) + bias` (`bias`: one value per output channel, or `nil`).
+    /// `output` is overwritten.
+    public static func forward(
+        _ shape: Conv2DShape, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, pool: ThreadPool? = .shared
+    ) {
+        if shape.isDepthwise {
+            DepthwiseConv2D.forward(shape, input: input, weights: weights, bias: bias, output: output, pool: pool)
+            return
+        }
+        let m = shape.outChannelsPerGroup, n = shape.outPlane, k = shape.patchSize
+        forEachImageAndGroup(shape, pool: pool) { image, group, gemmPool, workspace in
+            let source = input + (image * shape.inChannels + group * shape.inChannelsPerGroup) * shape.inPlane
+            let destination = output + (image * shape.outChannels + group * m) * n
+            let columns = shape.isPointwise ? source : lowered(shape, source, workspace)
+            if let bias {
+                for channel in 0..<m { (destination + channel * n).update(repeating: bias[group * m + channel], count: n) }
+            }
+            sgemm(
+                m: m, n: n, k: k, a: weights + group * m * k, lda: k, b: columns, ldb: n,
+                beta: bias == nil ? 0 : 1, c: destination, ldc: n, pool: gemmPool)
+        }
+    }
+
+    /// The im2col matrix of one image group, in `workspace`.
+    static func lowered(_ shape: Conv2DShape, _ source: UnsafePointer<Float>, _ workspace: Workspace) -> UnsafePointer<Float> {
+        let columns = workspace.allocate(shape.patchSize * shape.outPlane)
+        Im2col.im2col(shape, image: source, channels: shape.inChannelsPerGroup, into: columns)
+        return UnsafePointer(columns)
+    }
+
+    /// Runs `body(image, group, gemmPool, workspace)` for every (image, group) pair. With enough
+    /// pairs to keep all threads busy, pairs run in parallel and each GEMM on one thread
+    /// (`gemmPool == nil`); otherwise pairs run one after the other and each GEMM gets the pool.
+    static func forEachImageAndGroup(
+        _ shape: Conv2DShape, pool: ThreadPool?,
+        _ body: (_ image: Int, _ group: Int, _ gemmPool: ThreadPool?, _ workspace: Workspace) -> Void
+    ) {
+        let items = shape.batch * shape.groups, threads = pool?.threadCount ?? 1
+        if let pool, threads > 1, items % threads == 0 || items >= 4 * threads {
+            pool.parallelFor(items) { item in
+                ScratchCache.withWorkspace { body(item / shape.groups, item % shape.groups, nil, $0) }
+            }
+        } else {
+            ScratchCache.withWorkspace { workspace in
+                for item in 0..<items {
+                    body(item / shape.groups, item % shape.groups, pool, workspace)
+                    workspace.reset()
+                }
+            }
+        }
+    }
+}

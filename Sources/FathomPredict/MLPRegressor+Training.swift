@@ -1,0 +1,47 @@
+extension MLPRegressor {
+    /// Trains on `(x, y)` with Adam and the mean squared error, reshuffling the samples every epoch (from `seed`)
+    /// and stepping once per mini-batch of `batchSize` (the last one may be smaller). Targets are used as given:
+    /// normalise latencies first (``LatencyScaler``). Adam's state starts fresh on every call.
+    ///
+    /// - Returns: the mean squared error over the last epoch, measured before each batch's step.
+    /// - Complexity: O(epochs × samples × parameters).
+    @discardableResult
+    public mutating func fit(x: [[Float]], y: [Float], epochs: Int, learningRate: Float, batchSize: Int, seed: UInt64) -> Float {
+        precondition(x.count == y.count && !x.isEmpty, "fit: \(x.count) inputs for \(y.count) targets")
+        precondition(epochs >= 0 && batchSize > 0, "fit: epochs must be non-negative and batchSize positive")
+        var random = PortableRandom(seed: seed)
+        var optimiser = AdamOptimizer(parameterCount: parameters.count, learningRate: learningRate)
+        var epochLoss: Float = .nan
+        for _ in 0..<epochs {
+            let order = random.shuffled(Array(x.indices))
+            var lossSum: Float = 0
+            for start in stride(from: 0, to: order.count, by: batchSize) {
+                let batch = order[start..<min(start + batchSize, order.count)]
+                let (loss, gradient) = lossAndGradient(x: batch.map { x[$0] }, y: batch.map { y[$0] })
+                optimiser.step(&parameters, gradient: gradient)
+                lossSum += loss * Float(batch.count)
+            }
+            epochLoss = lossSum / Float(order.count)
+        }
+        return epochLoss
+    }
+
+    /// The mean squared error on `(x, y)` and its gradient with respect to ``parameters`` (backpropagation).
+    ///
+    /// - Complexity: O(samples × parameters).
+    func lossAndGradient(x: [[Float]], y: [Float]) -> (loss: Float, gradient: [Float]) {
+        let rows = y.count
+        let outputs = activations(batch: flatten(x[...]), rows: rows)
+        let errors = zip(outputs.last!, y).map { $0 - $1 }
+        let loss = errors.reduce(0) { $0 + $1 * $1 } / Float(rows)
+        var gradient = [Float](repeating: 0, count: parameters.count)
+        var outputGradient = errors.map { 2 * $0 / Float(rows) }
+        for (index, layer) in layers.enumerated().reversed() {
+            let inputGradient = layer.backward(parameters: parameters, input: outputs[index], outputGradient: outputGradient,
+                                               rows: rows, gradient: &gradient)
+            // Through the ReLU that produced this layer's input (derivative 0 at 0, as PyTorch).
+            outputGradient = zip(inputGradient, outputs[index]).map { $1 > 0 ? $0 : 0 }
+        }
+        return (loss, gradient)
+    }
+}

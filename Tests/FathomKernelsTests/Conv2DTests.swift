@@ -1,0 +1,116 @@
+import Testing
+@testable import FathomKernels
+
+@Suite struct Conv2DTests {
+    static let shapes: [Conv2DShape] = [
+        Conv2DShape(batch: 2, inChannels: 3, inHeight: 5, inWidth: 6, outChannels: 4, kernelSize: 1),
+        Conv2DShape(batch: 1, inChannels: 3, inHeight: 7, inWidth: 6, outChannels: 5, kernelSize: 1, stride: 2),
+        Conv2DShape(batch: 2, inChannels: 3, inHeight: 6, inWidth: 7, outChannels: 4, kernelSize: 3, padding: 1),
+        Conv2DShape(batch: 1, inChannels: 4, inHeight: 9, inWidth: 8, outChannels: 3, kernelSize: 3, stride: 2, padding: 1),
+        Conv2DShape(batch: 1, inChannels: 2, inHeight: 7, inWidth: 9, outChannels: 3, kernelSize: 5, padding: 2),
+        Conv2DShape(batch: 1, inChannels: 2, inHeight: 9, inWidth: 9, outChannels: 2, kernelSize: 5, stride: 2, padding: 2),
+        Conv2DShape(batch: 1, inChannels: 3, inHeight: 8, inWidth: 8, outChannels: 2, kernelSize: 7, stride: 2, padding: 3),
+        Conv2DShape(batch: 2, inChannels: 4, inHeight: 5, inWidth: 5, outChannels: 6, kernelSize: 3, padding: 1, groups: 2),
+        Conv2DShape(batch: 2, inChannels: 3, inHeight: 6, inWidth: 19, outChannels: 3, kernelSize: 3, padding: 1, groups: 3),
+        Conv2DShape(batch: 1, inChannels: 2, inHeight: 7, inWidth: 21, outChannels: 2, kernelSize: 3, stride: 2, padding: 1, groups: 2),
+        Conv2DShape(batch: 1, inChannels: 2, inHeight: 9, inWidth: 20, outChannels: 2, kernelSize: 5, stride: 2, padding: 2, groups: 2),
+        Conv2DShape(batch: 1, inChannels: 2, inHeight: 7, inWidth: 17, outChannels: 2, kernelSize: 7, padding: 3, groups: 2),
+        Conv2DShape(batch: 1, inChannels: 2, inHeight: 6, inWidth: 6, outChannels: 4, kernelSize: 3, padding: 1, groups: 2),
+    ]
+
+    /// The shapes small enough for a finite-difference check of every input and weight.
+    static let gradientShapes = [0, 3, 7, 8, 9, 10].map { shapes[$0] }
+
+    @Test(arguments: shapes)
+    func forwardMatchesNaiveLoops(_ shape: Conv2DShape) {
+        let data = ConvData(shape, seed: 1)
+        for pool in [nil, ThreadPool(threadCount: 3)] {
+            for withBias in [false, true] {
+                var output = [Float](repeating: .nan, count: shape.outputCount)
+                data.input.withUnsafeBufferPointer { input in
+                    Conv2D.forward(
+                        shape, input: input.baseAddress!, weights: data.weights, bias: withBias ? data.bias : nil,
+                        output: &output, pool: pool)
+                }
+                let expected = referenceConv(shape, input: data.input.map(Double.init), weights: data.weights.map(Double.init),
+                                             bias: withBias ? data.bias.map(Double.init) : nil)
+                #expect(maxRelativeError(output, expected.map(Float.init)) < 1e-5)
+            }
+        }
+    }
+
+    @Test(arguments: gradientShapes)
+    func backwardMatchesFiniteDifferences(_ shape: Conv2DShape) {
+        let data = ConvData(shape, seed: 2)
+        var random = TestRandom(seed: 3)
+        let gradient = random.array(shape.outputCount)
+        // L(input, weights, bias) = Σ gradient ⊙ conv(input, weights, bias), evaluated in Double.
+        func loss(_ input: [Double], _ weights: [Double], _ bias: [Double]) -> Double {
+            zip(referenceConv(shape, input: input, weights: weights, bias: bias), gradient).reduce(0) { $0 + $1.0 * Double($1.1) }
+        }
+        let input = data.input.map(Double.init), weights = data.weights.map(Double.init), bias = data.bias.map(Double.init)
+
+        var inputGradient = [Float](repeating: .nan, count: shape.inputCount)
+        var weightGradient = [Float](repeating: .nan, count: shape.weightCount)
+        var biasGradient = [Float](repeating: .nan, count: shape.outChannels)
+        Conv2D.backwardInput(shape, outputGradient: gradient, weights: data.weights, inputGradient: &inputGradient)
+        Conv2D.backwardWeights(
+            shape, input: data.input, outputGradient: gradient, weightGradient: &weightGradient,
+            biasGradient: &biasGradient)
+
+        let expectedInput = finiteDifferences(input) { loss($0, weights, bias) }
+        let expectedWeights = finiteDifferences(weights) { loss(input, $0, bias) }
+        let expectedBias = finiteDifferences(bias) { loss(input, weights, $0) }
+        #expect(maxRelativeError(inputGradient, expectedInput.map(Float.init)) < 1e-4)
+        #expect(maxRelativeError(weightGradient, expectedWeights.map(Float.init)) < 1e-4)
+        #expect(maxRelativeError(biasGradient, expectedBias.map(Float.init)) < 1e-4)
+    }
+}
+
+/// Random inputs, weights and bias for one convolution shape.
+private struct ConvData {
+    let input: [Float], weights: [Float], bias: [Float]
+
+    init(_ shape: Conv2DShape, seed: UInt64) {
+        var random = TestRandom(seed: seed)
+        input = random.array(shape.inputCount)
+        weights = random.array(shape.weightCount)
+        bias = random.array(shape.outChannels)
+    }
+}
+
+/// The 7-loop definition of convolution, accumulated in Double.
+func referenceConv(_ shape: Conv2DShape, input: [Double], weights: [Double], bias: [Double]?) -> [Double] {
+    let (k, s, p) = (shape.kernelSize, shape.stride, shape.padding)
+    let inPerGroup = shape.inChannels / shape.groups, outPerGroup = shape.outChannels / shape.groups
+    var output = [Double](repeating: 0, count: shape.outputCount)
+    for n in 0..<shape.batch {
+        for co in 0..<shape.outChannels {
+            let group = co / outPerGroup
+            for oh in 0..<shape.outHeight {
+                for ow in 0..<shape.outWidth {
+                    var sum = bias?[co] ?? 0
+                    for ci in 0..<inPerGroup {
+                        for kh in 0..<k {
+                            for kw in 0..<k {
+                                let ih = oh * s + kh - p, iw = ow * s + kw - p
+                                guard ih >= 0, ih < shape.inHeight, iw >= 0, iw < shape.inWidth else { continue }
+                                let c = group * inPerGroup + ci
+                                sum += input[((n * shape.inChannels + c) * shape.inHeight + ih) * shape.inWidth + iw]
+                                    * weights[((co * inPerGroup + ci) * k + kh) * k + kw]
+                            }
+                        }
+                    }
+                    output[((n * shape.outChannels + co) * shape.outHeight + oh) * shape.outWidth + ow] = sum
+                }
+            }
+        }
+    }
+    return output
+}
+
+extension Conv2DShape: CustomTestStringConvertible {
+    public var testDescription: String {
+        "n\(batch) c\(inChannels)→\(outChannels) \(inHeight)x\(inWidth) k\(kernelSize) s\(stride) p\(padding) g\(groups)"
+    }
+}
