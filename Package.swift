@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "FathomGraph", targets: ["FathomGraph"]),
         .library(name: "FathomKernels", targets: ["FathomKernels"]),
         .library(name: "FathomPredict", targets: ["FathomPredict"]),
+        .library(name: "FathomSearch", targets: ["FathomSearch"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,6 +25,7 @@ let package = Package(
         .target(name: "FathomGraph", dependencies: ["FathomSpaces"]),
         .target(name: "FathomKernels", swiftSettings: simdFlags + releaseSpeed),
         .target(name: "FathomPredict", dependencies: ["FathomSpaces"], swiftSettings: simdFlags + releaseSpeed),
+        .target(name: "FathomSearch", dependencies: ["FathomSpaces"]),
         .executableTarget(
             name: "fathom",
             dependencies: [
@@ -35,6 +37,7 @@ let package = Package(
         .testTarget(name: "FathomGraphTests", dependencies: ["FathomGraph"]),
         .testTarget(name: "FathomKernelsTests", dependencies: ["FathomKernels"], swiftSettings: simdFlags),
         .testTarget(name: "FathomPredictTests", dependencies: ["FathomPredict"]),
+        .testTarget(name: "FathomSearchTests", dependencies: ["FathomSearch"]),
         .testTarget(name: "EndToEndTests", dependencies: ["FathomSpaces"]),
     ]
 )
