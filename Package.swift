@@ -29,7 +29,7 @@ let package = Package(
         .executableTarget(
             name: "fathom",
             dependencies: [
-                "FathomSpaces", "FathomGraph",
+                "FathomSpaces", "FathomGraph", "FathomKernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
