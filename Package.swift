@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "FathomKernels", targets: ["FathomKernels"]),
         .library(name: "FathomPredict", targets: ["FathomPredict"]),
         .library(name: "FathomSearch", targets: ["FathomSearch"]),
+        .library(name: "FathomMeasure", targets: ["FathomMeasure"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,10 +27,11 @@ let package = Package(
         .target(name: "FathomKernels", swiftSettings: simdFlags + releaseSpeed),
         .target(name: "FathomPredict", dependencies: ["FathomSpaces"], swiftSettings: simdFlags + releaseSpeed),
         .target(name: "FathomSearch", dependencies: ["FathomSpaces"]),
+        .target(name: "FathomMeasure", dependencies: ["FathomKernels", "FathomGraph"]),
         .executableTarget(
             name: "fathom",
             dependencies: [
-                "FathomSpaces", "FathomGraph", "FathomKernels",
+                "FathomSpaces", "FathomGraph", "FathomKernels", "FathomMeasure",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -38,6 +40,7 @@ let package = Package(
         .testTarget(name: "FathomKernelsTests", dependencies: ["FathomKernels"], swiftSettings: simdFlags),
         .testTarget(name: "FathomPredictTests", dependencies: ["FathomPredict"]),
         .testTarget(name: "FathomSearchTests", dependencies: ["FathomSearch"]),
+        .testTarget(name: "FathomMeasureTests", dependencies: ["FathomMeasure"]),
         .testTarget(name: "EndToEndTests", dependencies: ["FathomSpaces"]),
     ]
 )

@@ -17,3 +17,16 @@ import Testing
         #expect(result.status != 0 && result.stderr.contains("--m must be a positive integer, got 0"))
     }
 }
+
+@Suite struct DeviceCommandTests {
+    @Test func infoGivesTheSameIdTwice() throws {
+        let a = try FathomProcess.run(["device", "info", "--json", "--no-calibration"])
+        let b = try FathomProcess.run(["device", "info", "--json"])
+        #expect(a.status == 0 && b.status == 0)
+        let first = try #require(a.jsonLines.first), second = try #require(b.jsonLines.first)
+        #expect((first["id"] as? String)?.count == 12)
+        #expect(first["id"] as? String == second["id"] as? String)
+        #expect((first["cores"] as? Int ?? 0) >= 1 && first["isa"] is [String] && first["cpu"] is String)
+        #expect((second["calibration_gemm_gflops"] as? Double ?? 0) > 0)
+    }
+}

@@ -42,7 +42,7 @@ import Testing
     }
 
     @Test func everyCommandHelpHasAnExample() throws {
-        for command in [[], ["spaces", "list"], ["spaces", "sample"], ["spaces", "stats"]] {
+        for command in [[], ["spaces", "list"], ["spaces", "sample"], ["spaces", "stats"], ["device", "info"], ["bench", "gemm"]] {
             let result = try FathomProcess.run(command + ["--help"])
             #expect(result.status == 0)
             #expect(result.stdout.contains("Example"), "help of '\(command.joined(separator: " "))' has no example")
