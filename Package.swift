@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "FathomPredict", targets: ["FathomPredict"]),
         .library(name: "FathomSearch", targets: ["FathomSearch"]),
         .library(name: "FathomMeasure", targets: ["FathomMeasure"]),
+        .library(name: "FathomExperiments", targets: ["FathomExperiments"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -28,10 +29,11 @@ let package = Package(
         .target(name: "FathomPredict", dependencies: ["FathomSpaces"], swiftSettings: simdFlags + releaseSpeed),
         .target(name: "FathomSearch", dependencies: ["FathomSpaces"]),
         .target(name: "FathomMeasure", dependencies: ["FathomKernels", "FathomGraph"]),
+        .target(name: "FathomExperiments", dependencies: ["FathomSpaces", "FathomGraph", "FathomSearch", "FathomPredict", "FathomMeasure"]),
         .executableTarget(
             name: "fathom",
             dependencies: [
-                "FathomSpaces", "FathomGraph", "FathomKernels", "FathomMeasure",
+                "FathomSpaces", "FathomGraph", "FathomKernels", "FathomMeasure", "FathomSearch", "FathomExperiments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,6 +43,7 @@ let package = Package(
         .testTarget(name: "FathomPredictTests", dependencies: ["FathomPredict"]),
         .testTarget(name: "FathomSearchTests", dependencies: ["FathomSearch"]),
         .testTarget(name: "FathomMeasureTests", dependencies: ["FathomMeasure"]),
+        .testTarget(name: "FathomExperimentsTests", dependencies: ["FathomExperiments"]),
         .testTarget(name: "EndToEndTests", dependencies: ["FathomSpaces"]),
     ]
 )

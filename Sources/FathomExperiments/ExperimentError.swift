@@ -1,0 +1,28 @@
+/// Errors of the experiment layer (sources, jobs, configs), each one sentence naming the input at fault.
+public enum ExperimentError: Error, Equatable, CustomStringConvertible {
+    /// A source string that does not follow `kind:ARGS`.
+    case invalidSource(option: String, value: String, expected: String)
+    /// A table row that names an architecture outside the space.
+    case tableArchitecture(file: String, row: Int, detail: String)
+    /// An architecture the table does not hold.
+    case architectureNotInTable(file: String, arch: String)
+    /// A source kind this build cannot serve yet.
+    case unsupportedSource(option: String, value: String, reason: String)
+    /// A budget that is neither a positive number of ms nor a percentile `pNN`.
+    case invalidBudget(value: String)
+
+    public var description: String {
+        switch self {
+        case let .invalidSource(option, value, expected):
+            return "\(option) '\(value)': expected \(expected)"
+        case let .tableArchitecture(file, row, detail):
+            return "\(file): row \(row): \(detail)"
+        case let .architectureNotInTable(file, arch):
+            return "\(file) has no row for architecture \(arch)"
+        case let .unsupportedSource(option, value, reason):
+            return "\(option) '\(value)': \(reason)"
+        case let .invalidBudget(value):
+            return "budget '\(value)': expected a positive number of ms or a percentile such as p50 (0 < p < 100)"
+        }
+    }
+}

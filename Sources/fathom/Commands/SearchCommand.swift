@@ -1,0 +1,79 @@
+import ArgumentParser
+import FathomExperiments
+import FathomSearch
+import FathomSpaces
+import Foundation
+
+/// `fathom search`: the most accurate architecture under a hard latency budget.
+struct SearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Find the most accurate architecture whose latency is within a hard budget.",
+        discussion: """
+        Example:
+          fathom search nasbench201 --accuracy table:device-measurements/help/nasbench201/accuracy.csv:cifar10_test \\
+            --latency table:device-measurements/help/nasbench201/latency.csv:pixel3 --budget-ms 20 \\
+            --strategy evolution --queries 300 --seed 0 --json
+        Exit status 3 when no architecture meets the budget.
+        """
+    )
+
+    @Argument(help: "A built-in space name or a path to a space JSON file.") var space: String
+    @Option(help: "Accuracy source: table:PATH:COLUMN (or supernet:DIR).") var accuracy: String
+    @Option(help: "Latency source: table:PATH:COLUMN, predictor:MODEL.json or measure.") var latency: String
+    @Option(name: .customLong("budget-ms"), help: "The hard latency budget in ms.") var budgetMs: Double
+    @Option(help: "Strategy: \(SearchStrategies.names.joined(separator: ", ")).") var strategy: String = "evolution"
+    @Option(help: "Accuracy queries the search may make.") var queries: Int = 300
+    @Option(help: "Seed of every random choice.") var seed: UInt64 = 0
+    @Flag(help: "Compare a measured latency's upper confidence bound with the budget.") var strict = false
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func validate() throws {
+        guard budgetMs.isFinite, budgetMs > 0 else { throw ValidationError("--budget-ms must be a positive number of ms, got \(budgetMs)") }
+        guard queries > 0 else { throw ValidationError("--queries must be positive, got \(queries)") }
+    }
+
+    struct Output: Encodable {
+        let space: String
+        let strategy: String
+        let arch: String
+        let accuracy: Double
+        let accuracy_source: String
+        let latency_ms: Double
+        let latency_source: String
+        let budget_ms: Double
+        let queries: Int
+        let latency_evaluations: Int
+        let seed: UInt64
+        let notes: [String]
+    }
+
+    func run() throws {
+        let searchSpace = try SearchSpace.load(space)
+        let factory = SourceFactory(space: searchSpace)
+        let accuracySource = try factory.accuracySource(accuracy)
+        let latencySource = try factory.latencySource(latency)
+        let request = SearchRequest(space: searchSpace, latencyBudgetMs: budgetMs, queries: queries, seed: seed, strict: strict)
+        let result: SearchResult
+        do {
+            result = try SearchStrategies.named(strategy).search(request, accuracy: accuracySource, latency: latencySource)
+        } catch let error as SearchError {
+            if case let .noFeasibleCandidate(arch, ms) = error {
+                let fastest = arch.map { searchSpace.format($0) } ?? "none"
+                let seen = ms.map { String(format: "%.4g ms", $0) } ?? "no latency"
+                FileHandle.standardError.write(Data("Error: no architecture within \(budgetMs) ms was found; the fastest seen was \(fastest) at \(seen)\n".utf8))
+                throw ExitCode(3)
+            }
+            throw error
+        }
+        let out = Output(space: space, strategy: result.strategy, arch: searchSpace.format(result.best.arch), accuracy: result.best.accuracy,
+                         accuracy_source: result.accuracySource, latency_ms: result.best.latency.ms, latency_source: result.latencySource,
+                         budget_ms: budgetMs, queries: result.queries, latency_evaluations: result.latencyEvaluations, seed: seed, notes: result.notes)
+        if json { return try printJSONLine(out) }
+        print(textTable(header: ["result", "value"], rows: [
+            ["arch", out.arch], ["accuracy", String(format: "%.4f  (%@)", out.accuracy, out.accuracy_source)],
+            ["latency", String(format: "%.4f ms  (%@), budget %.4f ms", out.latency_ms, out.latency_source, budgetMs)],
+            ["strategy", out.strategy], ["accuracy queries", "\(out.queries)"], ["latency evaluations", "\(out.latency_evaluations)"],
+        ] + out.notes.map { ["note", $0] }))
+    }
+}
