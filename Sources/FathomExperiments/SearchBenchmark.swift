@@ -1,0 +1,106 @@
+import FathomSearch
+import FathomSpaces
+import Foundation
+
+/// Compares search strategies on a table where every architecture's accuracy and latency are known: for each device
+/// and budget, the oracle is the most accurate architecture within the budget, and each strategy's regret is the
+/// oracle's accuracy minus the accuracy of its answer. The table's accuracies are test accuracies, so regret measures
+/// the optimiser, not generalisation.
+public struct SearchBenchmark {
+    /// One strategy on one device and budget, over all seeds.
+    public struct Row: Sendable {
+        public let device: String
+        public let budget: String
+        public let budgetMs: Double
+        public let strategy: String
+        public let oracleAccuracy: Double
+        public let seeds: Int
+        public let meanRegret: Double
+        public let medianRegret: Double
+        /// Fraction of seeds whose answer is within the budget by the table.
+        public let feasibleRate: Double
+        /// Fraction of seeds that queried the oracle's accuracy.
+        public let oracleRate: Double
+        /// Mean query index at which the oracle's accuracy was first reached, over seeds that reached it.
+        public let meanQueriesToOracle: Double?
+        /// Mean latency evaluations per search.
+        public let meanLatencyEvaluations: Double
+        /// Mean microseconds per accuracy query spent in the search (strategy logic plus table look-ups).
+        public let microsecondsPerQuery: Double
+    }
+
+    public let space: SearchSpace
+    public let accuracy: any AccuracySource
+    public let latencyTable: ArchitectureTable
+    public let devices: [String]
+    public let budgets: [BudgetSpec]
+    public let budgetLabels: [String]
+    public let strategies: [any SearchStrategy]
+    public let seeds: Int
+    public let queries: Int
+
+    public init(space: SearchSpace, accuracy: any AccuracySource, latencyTable: ArchitectureTable, devices: [String],
+                budgets: [String], strategies: [any SearchStrategy], seeds: Int, queries: Int) throws {
+        self.space = space
+        self.accuracy = accuracy
+        self.latencyTable = latencyTable
+        self.devices = devices
+        self.budgets = try budgets.map(BudgetSpec.init)
+        self.budgetLabels = budgets
+        self.strategies = strategies
+        self.seeds = seeds
+        self.queries = queries
+    }
+
+    /// Runs every strategy × seed on every device × budget; `progress` gets a line after each device/budget pair.
+    public func run(progress: (String) -> Void = { _ in }) throws -> [Row] {
+        let accuracies = try latencyTable.architectures.map { try accuracy.accuracy(of: $0) }
+        var rows: [Row] = []
+        for device in devices {
+            let source = try TableLatencySource(table: latencyTable, column: device)
+            for (budget, label) in zip(budgets, budgetLabels) {
+                let budgetMs = budget.resolve(latencies: source.values)
+                let oracle = zip(accuracies, source.values).filter { $0.1 <= budgetMs }.map(\.0).max() ?? -.infinity
+                for strategy in strategies {
+                    rows.append(try evaluate(strategy, device: device, source: source, budget: label, budgetMs: budgetMs, oracle: oracle))
+                }
+                progress("\(device) \(label) (\(String(format: "%.4g", budgetMs)) ms): done")
+            }
+        }
+        return rows
+    }
+
+    private func evaluate(_ strategy: any SearchStrategy, device: String, source: TableLatencySource, budget: String,
+                          budgetMs: Double, oracle: Double) throws -> Row {
+        var regrets: [Double] = [], feasible = 0, reached: [Int] = [], evaluations = 0, seconds = 0.0, queriesMade = 0
+        for seed in 0..<seeds {
+            let request = SearchRequest(space: space, latencyBudgetMs: budgetMs, queries: queries, seed: UInt64(seed))
+            let start = Date()
+            let result = try strategy.search(request, accuracy: accuracy, latency: source)
+            seconds += Date().timeIntervalSince(start)
+            regrets.append(oracle - result.best.accuracy)
+            if try source.latency(of: result.best.arch).ms <= budgetMs { feasible += 1 }
+            if let hit = result.history.first(where: { $0.accuracy == oracle })?.query { reached.append(hit) }
+            evaluations += result.latencyEvaluations
+            queriesMade += result.queries
+        }
+        let sorted = regrets.sorted()
+        return Row(device: device, budget: budget, budgetMs: budgetMs, strategy: strategy.name, oracleAccuracy: oracle, seeds: seeds,
+                   meanRegret: regrets.reduce(0, +) / Double(seeds),
+                   medianRegret: seeds % 2 == 1 ? sorted[seeds / 2] : (sorted[seeds / 2 - 1] + sorted[seeds / 2]) / 2,
+                   feasibleRate: Double(feasible) / Double(seeds), oracleRate: Double(reached.count) / Double(seeds),
+                   meanQueriesToOracle: reached.isEmpty ? nil : Double(reached.reduce(0, +)) / Double(reached.count),
+                   meanLatencyEvaluations: Double(evaluations) / Double(seeds),
+                   microsecondsPerQuery: seconds * 1e6 / Double(max(queriesMade, 1)))
+    }
+
+    /// The rows as CSV with a header.
+    public static func csv(_ rows: [Row]) -> String {
+        let header = "device,budget,budget_ms,strategy,oracle_accuracy,seeds,mean_regret,median_regret,feasible_rate,oracle_rate,mean_queries_to_oracle,mean_latency_evaluations,us_per_query"
+        return ([header] + rows.map { r in
+            [r.device, r.budget, "\(r.budgetMs)", r.strategy, "\(r.oracleAccuracy)", "\(r.seeds)", "\(r.meanRegret)", "\(r.medianRegret)",
+             "\(r.feasibleRate)", "\(r.oracleRate)", r.meanQueriesToOracle.map { "\($0)" } ?? "", "\(r.meanLatencyEvaluations)",
+             String(format: "%.2f", r.microsecondsPerQuery)].joined(separator: ",")
+        }).joined(separator: "\n") + "\n"
+    }
+}
