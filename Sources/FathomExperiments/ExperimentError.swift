@@ -10,6 +10,10 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
     case unsupportedSource(option: String, value: String, reason: String)
     /// A budget that is neither a positive number of ms nor a percentile `pNN`.
     case invalidBudget(value: String)
+    /// A config file with one or more problems, each naming its key path.
+    case invalidConfig(file: String, problems: [String])
+    /// A run directory that another job holds, that belongs to another config, or that cannot be written.
+    case runDirectory(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -21,6 +25,10 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
             return "\(file) has no row for architecture \(arch)"
         case let .unsupportedSource(option, value, reason):
             return "\(option) '\(value)': \(reason)"
+        case let .invalidConfig(file, problems):
+            return "\(file): \(problems.count) problem\(problems.count == 1 ? "" : "s"):\n  " + problems.joined(separator: "\n  ")
+        case let .runDirectory(path, reason):
+            return "run directory \(path): \(reason)"
         case let .invalidBudget(value):
             return "budget '\(value)': expected a positive number of ms or a percentile such as p50 (0 < p < 100)"
         }

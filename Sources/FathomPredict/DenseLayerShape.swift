@@ -16,11 +16,10 @@ struct DenseLayerShape {
         parameters.withUnsafeBufferPointer { p in
             input.withUnsafeBufferPointer { x in
                 output.withUnsafeMutableBufferPointer { y in
+                    let weights = p.baseAddress! + weightOffset
                     for row in 0..<rows {
                         for o in 0..<outputs {
-                            var sum = p[biasOffset + o]
-                            let w = weightOffset + o * inputs
-                            for i in 0..<inputs { sum += p[w + i] * x[row * inputs + i] }
+                            let sum = p[biasOffset + o] + dotProduct(weights + o * inputs, x.baseAddress! + row * inputs, count: inputs)
                             y[row * outputs + o] = relu ? max(sum, 0) : sum
                         }
                     }
@@ -31,24 +30,26 @@ struct DenseLayerShape {
     }
 
     /// Adds this layer's weight and bias gradients to `gradient`, given its input and the loss gradient with respect
-    /// to its pre-activation outputs; returns the loss gradient with respect to its input.
+    /// to its pre-activation outputs; returns the loss gradient with respect to its input, or `[]` unless `propagate`.
     ///
     /// - Complexity: O(rows × inputs × outputs).
-    func backward(parameters: [Float], input: [Float], outputGradient: [Float], rows: Int, gradient: inout [Float]) -> [Float] {
-        var inputGradient = [Float](repeating: 0, count: rows * inputs)
+    func backward(parameters: [Float], input: [Float], outputGradient: [Float], rows: Int, propagate: Bool,
+                  gradient: inout [Float]) -> [Float] {
+        var inputGradient = [Float](repeating: 0, count: propagate ? rows * inputs : 0)
         parameters.withUnsafeBufferPointer { p in
             input.withUnsafeBufferPointer { x in
                 outputGradient.withUnsafeBufferPointer { dy in
                     gradient.withUnsafeMutableBufferPointer { g in
                         inputGradient.withUnsafeMutableBufferPointer { dx in
                             for row in 0..<rows {
+                                let inputRow = x.baseAddress! + row * inputs
                                 for o in 0..<outputs {
                                     let d = dy[row * outputs + o]
                                     let w = weightOffset + o * inputs
                                     g[biasOffset + o] += d
-                                    for i in 0..<inputs {
-                                        g[w + i] += d * x[row * inputs + i]
-                                        dx[row * inputs + i] += d * p[w + i]
+                                    addScaled(d, inputRow, to: g.baseAddress! + w, count: inputs)
+                                    if propagate {
+                                        addScaled(d, p.baseAddress! + w, to: dx.baseAddress! + row * inputs, count: inputs)
                                     }
                                 }
                             }

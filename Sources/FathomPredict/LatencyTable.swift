@@ -99,6 +99,8 @@ public struct LatencyTable: Sendable {
     /// One string per row that names its architecture: `arch_string` where the file has it (nasbench201, fbnet),
     /// otherwise the architecture columns' values joined with `|` in header order. For OFA that is `ks|e|d|r`,
     /// e.g. `7 5 5 5 7 7 5 7 5 7 3 7 5 3 7 3 5 3 5 3|6 4 4 6 6 3 4 3 3 6 3 3 3 6 3 4 6 4 3 6|2 2 2 2 3|204`.
+    ///
+    /// - Complexity: O(rows); keep the result rather than calling this per row.
     public var archKeys: [String] {
         if let column = architectureColumns.firstIndex(of: "arch_string") { return architectureFields[column] }
         return archIndices.indices.map { row in architectureFields.map { $0[row] }.joined(separator: "|") }

@@ -38,8 +38,8 @@ extension MLPRegressor {
         var outputGradient = errors.map { 2 * $0 / Float(rows) }
         for (index, layer) in layers.enumerated().reversed() {
             let inputGradient = layer.backward(parameters: parameters, input: outputs[index], outputGradient: outputGradient,
-                                               rows: rows, gradient: &gradient)
-            // Through the ReLU that produced this layer's input (derivative 0 at 0, as PyTorch).
+                                               rows: rows, propagate: index > 0, gradient: &gradient)
+            // Back through the ReLU that produced this layer's input (derivative 0 at 0, as in PyTorch).
             outputGradient = zip(inputGradient, outputs[index]).map { $1 > 0 ? $0 : 0 }
         }
         return (loss, gradient)

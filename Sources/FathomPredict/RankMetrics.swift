@@ -1,6 +1,9 @@
 /// How well predicted latencies agree with measured ones: rank correlations (what HELP reports), linear
 /// correlation, relative error in milliseconds, and the under-budget decision that a constrained search relies on.
 ///
+/// HELP scores its predictors with scipy's `spearmanr`, `kendalltau` and `pearsonr` (`utils.py`, `metrics_fn`), on
+/// normalised predictions and targets; the rank correlations are the same on milliseconds, as normalisation is monotone.
+///
 /// Every function takes the predictions first and the measurements second, both of the same length. The
 /// correlations return `nan` when either side is constant or has fewer than two values (as scipy.stats does).
 public enum RankMetrics {

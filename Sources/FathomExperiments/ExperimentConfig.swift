@@ -1,0 +1,147 @@
+import FathomSearch
+import FathomSpaces
+import Foundation
+
+/// An experiment config file (`experiments/*.json`, schema `"fathom": 1`, documented in `experiments/README.md`).
+///
+/// Validation runs before any work and reports every problem at once, each with its key path
+/// (`search.budget.ms: expected a positive number, got -3`).
+public struct ExperimentConfig: Sendable {
+    public let file: String
+    public let name: String
+    public let space: String
+    public let accuracySource: String
+    public let latencySource: String
+    public let strategy: String
+    public let queries: Int
+    public let seed: UInt64
+    public let budget: BudgetSpec
+    public let strict: Bool
+    public let maxParamsM: Double?
+    public let maxFlopsM: Double?
+    public let exportName: String
+    /// FNV-1a hash of the file's bytes: a run directory belongs to exactly one config.
+    public let hash: String
+
+    /// The schema version this code reads.
+    public static let schemaVersion = 1
+
+    /// Reads and validates `path`; relative paths inside sources resolve against the config file's folder.
+    public init(path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else { throw SpaceError.unreadableFile(path: path) }
+        try self.init(data: data, file: path, directory: URL(fileURLWithPath: path).deletingLastPathComponent())
+    }
+
+    /// Reads and validates config text; `directory` anchors relative paths.
+    public init(data: Data, file: String, directory: URL) throws {
+        var problems: [String] = []
+        func check<T>(_ body: () throws -> T) -> T? {
+            do { return try body() } catch { problems.append("\(error)"); return nil }
+        }
+        let root = try JSONObjectReader(try JSONValue.parse(data, file: file), file: file)
+        _ = check { () throws -> Int in
+            let version = try root.int("fathom")
+            guard version == Self.schemaVersion else {
+                throw SpaceError.invalidValue(file: file, key: "fathom", expected: "\(Self.schemaVersion)", got: "\(version)")
+            }
+            return version
+        }
+        let name = check { try root.string("name") }
+        let space = check { () throws -> String in
+            let text = try root.string("space")
+            if SearchSpace.builtInNames.contains(text) { return text }
+            return directory.appendingPathComponent(text).standardizedFileURL.path
+        }
+        func source(_ key: String) -> String? {
+            check { () throws -> String in
+                let section = try root.object(key)
+                let text = try section.string("source")
+                try section.finish()
+                return Self.resolvingPaths(in: text, against: directory)
+            }
+        }
+        let accuracy = source("accuracy"), latency = source("latency")
+        var strategy: String?, queries: Int?, seed: Int?, budget: BudgetSpec?, strict: Bool?, maxParams: Double??, maxFlops: Double??
+        if let search = check({ try root.object("search") }) {
+            strategy = check { () throws -> String in
+                let value = try search.string("strategy")
+                guard SearchStrategies.names.contains(value) else {
+                    throw search.mismatch("strategy", "one of \(SearchStrategies.names.joined(separator: ", "))", .string(value))
+                }
+                return value
+            }
+            queries = check { try search.int("queries", in: 1...1_000_000) }
+            seed = check { try search.int("seed", default: 0, in: 0...Int.max) }
+            strict = check { try search.bool("strict", default: false) }
+            budget = check { try Self.readBudget(search) }
+            maxParams = check { search.has("max_params_m") ? try search.double("max_params_m", in: Double.leastNonzeroMagnitude...1e9) : nil }
+            maxFlops = check { search.has("max_flops_m") ? try search.double("max_flops_m", in: Double.leastNonzeroMagnitude...1e12) : nil }
+            _ = check { try search.finish() }
+        }
+        let exportName = check { () throws -> String in
+            guard root.has("export") else { return name ?? "answer" }
+            let export = try root.object("export")
+            let value = try export.optionalString("name") ?? name ?? "answer"
+            guard !value.isEmpty, value.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+                throw export.mismatch("name", "a file name of letters, digits, '-', '_' or '.'", .string(value))
+            }
+            try export.finish()
+            return value
+        }
+        _ = check { try root.finish() }
+        guard problems.isEmpty, let name, let space, let accuracy, let latency, let strategy, let queries, let seed, let budget,
+              let strict, let maxParams, let maxFlops, let exportName else {
+            throw ExperimentError.invalidConfig(file: file, problems: problems)
+        }
+        self.file = file
+        self.name = name
+        self.space = space
+        self.accuracySource = accuracy
+        self.latencySource = latency
+        self.strategy = strategy
+        self.queries = queries
+        self.seed = UInt64(seed)
+        self.budget = budget
+        self.strict = strict
+        self.maxParamsM = maxParams
+        self.maxFlopsM = maxFlops
+        self.exportName = exportName
+        self.hash = String(Self.fnv1a(data), radix: 16)
+    }
+
+    /// `{"ms": 2.5}` or `{"percentile": 50}`.
+    private static func readBudget(_ search: JSONObjectReader) throws -> BudgetSpec {
+        let budget = try search.object("budget")
+        defer { _ = try? budget.finish() }
+        switch (budget.has("ms"), budget.has("percentile")) {
+        case (true, false):
+            let ms = try budget.double("ms", in: Double.leastNonzeroMagnitude...1e9)
+            try budget.finish()
+            return .milliseconds(ms)
+        case (false, true):
+            let p = try budget.double("percentile", in: 0.001...99.999)
+            try budget.finish()
+            return .percentile(p)
+        default:
+            throw SpaceError.invalidValue(file: budget.file, key: budget.path, expected: "exactly one of {\"ms\": N} or {\"percentile\": P}", got: "an object with \(budget.has("ms") ? "both" : "neither")")
+        }
+    }
+
+    /// Makes the PATH of `table:PATH:COLUMN`, `predictor:PATH` and `supernet:PATH` absolute against `directory`.
+    static func resolvingPaths(in source: String, against directory: URL) -> String {
+        guard let spec = try? SourceSpec(source, option: "source") else { return source }
+        func absolute(_ path: String) -> String {
+            path.hasPrefix("/") ? path : directory.appendingPathComponent(path).standardizedFileURL.path
+        }
+        switch spec {
+        case let .table(path, column): return "table:\(absolute(path)):\(column)"
+        case let .predictor(model): return "predictor:\(absolute(model))"
+        case let .supernet(directory): return "supernet:\(absolute(directory))"
+        case .measure: return source
+        }
+    }
+
+    static func fnv1a(_ data: Data) -> UInt64 {
+        data.reduce(0xCBF2_9CE4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01B3 }
+    }
+}

@@ -1,0 +1,33 @@
+/// The architecture spec a user takes away (`DIR/exported/<name>.json`): what it is, how fast it measured or was
+/// read to be, how accurate and according to what, and where it came from.
+public struct ExportedSpec: Codable, Equatable, Sendable {
+    public var name: String
+    public var space: String
+    public var arch: String
+    public var budget_ms: Double
+    public var budget: String
+    public var latency_ms: Double
+    public var latency_source: String
+    /// `table`, `predicted` or `measured`.
+    public var latency_kind: String
+    public var latency_p10_ms: Double?
+    public var latency_p90_ms: Double?
+    public var latency_runs: Int?
+    /// The device the latency belongs to: a fingerprint id when measured, the table column otherwise.
+    public var device: String
+    public var within_budget: Bool
+    public var accuracy: Double
+    public var accuracy_source: String
+    public var flops_m: Double
+    public var params_m: Double
+    public var strategy: String
+    public var seed: UInt64
+    public var queries: Int
+    public var config_hash: String
+    public var fathom_version: String
+}
+
+/// Fathom's version, written into every export.
+public enum FathomVersion {
+    public static let current = "0.1.0"
+}

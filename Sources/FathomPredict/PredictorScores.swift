@@ -1,0 +1,41 @@
+/// How well a predictor did on one device's test queries: ranks, milliseconds and budget decisions.
+public struct PredictorScores: Sendable, Equatable, Codable {
+    /// The device evaluated.
+    public let device: String
+    /// Target-device measurements the predictor was given.
+    public let trainingSamples: Int
+    /// Test queries scored.
+    public let testQueries: Int
+    /// Spearman's rho between predicted and measured latency.
+    public let spearman: Double
+    /// Kendall's tau-b.
+    public let kendall: Double
+    /// Pearson's r.
+    public let pearson: Double
+    /// Mean absolute percentage error, as a fraction.
+    public let mape: Double
+    /// The budget (ms) of the decision scored below: the median measured latency of the test queries.
+    public let budget: Double
+    /// The fraction of test queries whose "within budget?" call is right.
+    public let budgetAccuracy: Double
+
+    /// Scores `predicted` against `actual` latencies (ms) of the same test queries.
+    public init(device: String, trainingSamples: Int, predicted: [Double], actual: [Double]) {
+        self.device = device
+        self.trainingSamples = trainingSamples
+        self.testQueries = actual.count
+        spearman = RankMetrics.spearman(predicted, actual)
+        kendall = RankMetrics.kendallTauB(predicted, actual)
+        pearson = RankMetrics.pearson(predicted, actual)
+        mape = RankMetrics.meanAbsolutePercentageError(predicted, actual)
+        budget = Self.median(actual)
+        budgetAccuracy = RankMetrics.budgetDecisionAccuracy(predicted, actual, budget: budget)
+    }
+
+    private static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+}
