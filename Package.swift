@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(name: "FathomSpacesTests", dependencies: ["FathomSpaces"]),
         .testTarget(name: "FathomGraphTests", dependencies: ["FathomGraph"]),
         .testTarget(name: "FathomKernelsTests", dependencies: ["FathomKernels"], swiftSettings: simdFlags),
-        .testTarget(name: "FathomPredictTests", dependencies: ["FathomPredict"]),
+        .testTarget(name: "FathomPredictTests", dependencies: ["FathomPredict", "FathomSpaces"]),
         .testTarget(name: "FathomSearchTests", dependencies: ["FathomSearch"]),
         .testTarget(name: "FathomMeasureTests", dependencies: ["FathomMeasure"]),
         .testTarget(name: "FathomExperimentsTests", dependencies: ["FathomExperiments"]),

@@ -1,3 +1,4 @@
+import FathomSpaces
 /// The from-scratch baseline of HELP's protocol: an ``MLPRegressor`` trained only on `N` measurements of the target
 /// device, drawn at random from its trimmed adaptation pool, then scored on its trimmed test queries.
 ///
@@ -42,7 +43,7 @@ public enum FromScratchMLPBaseline {
         guard (1...pool.count).contains(numSamples) else {
             throw PredictError.invalidSampleCount(device: device, requested: numSamples, available: pool.count)
         }
-        var random = PortableRandom(seed: seed)
+        var random = SeededGenerator(seed: seed)
         let trainingRows = Array(random.shuffled(pool).prefix(numSamples))
         guard let scaler = LatencyScaler(fitting: trainingRows.map { latencies[$0] }) else {
             throw PredictError.constantLatencies(device: device, what: "\(numSamples) training-sample")

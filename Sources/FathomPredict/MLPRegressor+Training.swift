@@ -1,3 +1,4 @@
+import FathomSpaces
 extension MLPRegressor {
     /// Trains on `(x, y)` with Adam and the mean squared error, reshuffling the samples every epoch (from `seed`)
     /// and stepping once per mini-batch of `batchSize` (the last one may be smaller). Targets are used as given:
@@ -9,7 +10,7 @@ extension MLPRegressor {
     public mutating func fit(x: [[Float]], y: [Float], epochs: Int, learningRate: Float, batchSize: Int, seed: UInt64) -> Float {
         precondition(x.count == y.count && !x.isEmpty, "fit: \(x.count) inputs for \(y.count) targets")
         precondition(epochs >= 0 && batchSize > 0, "fit: epochs must be non-negative and batchSize positive")
-        var random = PortableRandom(seed: seed)
+        var random = SeededGenerator(seed: seed)
         var optimiser = AdamOptimizer(parameterCount: parameters.count, learningRate: learningRate)
         var epochLoss: Float = .nan
         for _ in 0..<epochs {

@@ -1,3 +1,4 @@
+import FathomSpaces
 /// A small fully connected regressor: `inputSize → hidden… → 1`, ReLU after every hidden layer, a linear output.
 ///
 /// Parameters live in one flat `Float` vector, layer after layer: each layer's weights row-major
@@ -17,7 +18,7 @@ public struct MLPRegressor: Sendable, Equatable {
         precondition(inputSize > 0 && hidden.allSatisfy { $0 > 0 }, "MLPRegressor: layer sizes must be positive")
         self.inputSize = inputSize
         self.hiddenSizes = hidden
-        var random = PortableRandom(seed: seed)
+        var random = SeededGenerator(seed: seed)
         var parameters: [Float] = []
         for layer in Self.layers(inputSize: inputSize, hidden: hidden) {
             let bound = 1 / Float(layer.inputs).squareRoot()

@@ -56,5 +56,14 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         items[items.startIndex + int(below: items.count)]
     }
 
+    /// The elements of `items` in a uniformly random order (Fisher–Yates with this generator's own bounded draws).
+    public mutating func shuffled<T>(_ items: [T]) -> [T] {
+        var result = items
+        for i in stride(from: result.count - 1, to: 0, by: -1) {
+            result.swapAt(i, int(below: i + 1))
+        }
+        return result
+    }
+
     private func rotate(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 }

@@ -1,3 +1,4 @@
+import FathomSpaces
 import Foundation
 import Testing
 @testable import FathomPredict
@@ -5,7 +6,7 @@ import Testing
 @Suite struct MLPRegressorTests {
     /// A few inputs and targets drawn from a fixed generator.
     func samples(count: Int, inputSize: Int, seed: UInt64) -> (x: [[Float]], y: [Float]) {
-        var random = PortableRandom(seed: seed)
+        var random = SeededGenerator(seed: seed)
         let x = (0..<count).map { _ in (0..<inputSize).map { _ in random.float(symmetric: 1) } }
         return (x, x.map { $0.reduce(0, +) + 0.5 })
     }
