@@ -52,15 +52,19 @@ public struct ExperimentConfig: Sendable {
             if SearchSpace.builtInNames.contains(text) { return text }
             return directory.appendingPathComponent(text).standardizedFileURL.path
         }
-        func source(_ key: String) -> String? {
+        func source(_ key: String, allowed: String) -> String? {
             check { () throws -> String in
                 let section = try root.object(key)
                 let text = try section.string("source")
                 try section.finish()
+                guard let spec = try? SourceSpec(text, option: key), Self.kinds(of: key).contains(spec.kind) else {
+                    throw section.mismatch("source", allowed, .string(text))
+                }
                 return Self.resolvingPaths(in: text, against: directory)
             }
         }
-        let accuracy = source("accuracy"), latency = source("latency")
+        let accuracy = source("accuracy", allowed: "table:PATH:COLUMN or supernet:DIR")
+        let latency = source("latency", allowed: "table:PATH:COLUMN, predictor:MODEL.json or measure")
         var strategy: String?, queries: Int?, seed: Int?, budget: BudgetSpec?, strict: Bool?, maxParams: Double??, maxFlops: Double??
         if let search = check({ try root.object("search") }) {
             strategy = check { () throws -> String in
@@ -74,8 +78,8 @@ public struct ExperimentConfig: Sendable {
             seed = check { try search.int("seed", default: 0, in: 0...Int.max) }
             strict = check { try search.bool("strict", default: false) }
             budget = check { try Self.readBudget(search) }
-            maxParams = check { search.has("max_params_m") ? try search.double("max_params_m", in: Double.leastNonzeroMagnitude...1e9) : nil }
-            maxFlops = check { search.has("max_flops_m") ? try search.double("max_flops_m", in: Double.leastNonzeroMagnitude...1e12) : nil }
+            maxParams = check { search.has("max_params_m") ? try search.positiveDouble("max_params_m") : nil }
+            maxFlops = check { search.has("max_flops_m") ? try search.positiveDouble("max_flops_m") : nil }
             _ = check { try search.finish() }
         }
         let exportName = check { () throws -> String in
@@ -115,7 +119,7 @@ public struct ExperimentConfig: Sendable {
         defer { _ = try? budget.finish() }
         switch (budget.has("ms"), budget.has("percentile")) {
         case (true, false):
-            let ms = try budget.double("ms", in: Double.leastNonzeroMagnitude...1e9)
+            let ms = try budget.positiveDouble("ms")
             try budget.finish()
             return .milliseconds(ms)
         case (false, true):
@@ -125,6 +129,11 @@ public struct ExperimentConfig: Sendable {
         default:
             throw SpaceError.invalidValue(file: budget.file, key: budget.path, expected: "exactly one of {\"ms\": N} or {\"percentile\": P}", got: "an object with \(budget.has("ms") ? "both" : "neither")")
         }
+    }
+
+    /// The source kinds a config section accepts.
+    private static func kinds(of section: String) -> Set<String> {
+        section == "accuracy" ? ["table", "supernet"] : ["table", "predictor", "measure"]
     }
 
     /// Makes the PATH of `table:PATH:COLUMN`, `predictor:PATH` and `supernet:PATH` absolute against `directory`.

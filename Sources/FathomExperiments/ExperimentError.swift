@@ -12,6 +12,8 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
     case invalidBudget(value: String)
     /// A config file with one or more problems, each naming its key path.
     case invalidConfig(file: String, problems: [String])
+    /// No architecture met the budget: the fastest one seen says how far off it is.
+    case noFeasibleArchitecture(budgetMs: Double, fastestArch: String?, fastestMs: Double?)
     /// A run directory that another job holds, that belongs to another config, or that cannot be written.
     case runDirectory(path: String, reason: String)
 
@@ -27,6 +29,9 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
             return "\(option) '\(value)': \(reason)"
         case let .invalidConfig(file, problems):
             return "\(file): \(problems.count) problem\(problems.count == 1 ? "" : "s"):\n  " + problems.joined(separator: "\n  ")
+        case let .noFeasibleArchitecture(budget, arch, ms):
+            let seen = arch.map { "the fastest seen was \($0) at \(ms.map { String(format: "%.4g ms", $0) } ?? "?")" } ?? "no latency was seen"
+            return "no architecture within \(budget) ms was found; \(seen)"
         case let .runDirectory(path, reason):
             return "run directory \(path): \(reason)"
         case let .invalidBudget(value):

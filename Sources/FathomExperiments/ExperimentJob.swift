@@ -62,7 +62,13 @@ public final class ExperimentJob {
         let journaledLatency = JournaledLatencySource(latency, journal: journal, space: space)
         let request = SearchRequest(space: space, latencyBudgetMs: budgetMs, queries: config.queries, seed: config.seed,
                                     limits: try limits(space), strict: config.strict)
-        let result = try SearchStrategies.named(config.strategy).search(request, accuracy: journaledAccuracy, latency: journaledLatency)
+        let result: SearchResult
+        do {
+            result = try SearchStrategies.named(config.strategy).search(request, accuracy: journaledAccuracy, latency: journaledLatency)
+        } catch let SearchError.noFeasibleCandidate(arch, ms) {
+            log.emit("no_feasible_candidate", ["budget_ms": .number(budgetMs)])
+            throw ExperimentError.noFeasibleArchitecture(budgetMs: budgetMs, fastestArch: arch.map(space.format), fastestMs: ms)
+        }
         log.phase(String(format: "search done: best %.4f at %.4g ms after %d queries", result.best.accuracy, result.best.latency.ms, result.queries))
         state.phase = "searched"
         state.answerArch = space.format(result.best.arch)
@@ -126,7 +132,7 @@ public final class ExperimentJob {
             log.emit("verified", ["arch": .string(space.format(candidate.arch)), "latency_ms": .number(truth.ms), "within_budget": .bool(within)])
             if within { return Candidate(arch: candidate.arch, accuracy: candidate.accuracy, latency: truth) }
         }
-        throw SearchError.noFeasibleCandidate(fastestSeen: nil, fastestMs: nil)
+        throw ExperimentError.noFeasibleArchitecture(budgetMs: budgetMs, fastestArch: nil, fastestMs: nil)
     }
 
     private func export(_ chosen: Candidate, result: SearchResult, budgetMs: Double, space: SearchSpace) throws -> ExportedSpec {

@@ -6,6 +6,16 @@ public enum SourceSpec: Equatable, Sendable {
     case measure
     case supernet(directory: String)
 
+    /// The kind's name as written before the first colon.
+    public var kind: String {
+        switch self {
+        case .table: return "table"
+        case .predictor: return "predictor"
+        case .measure: return "measure"
+        case .supernet: return "supernet"
+        }
+    }
+
     /// Parses `text` given to `option` (`--accuracy` or `--latency`, for error messages).
     public init(_ text: String, option: String) throws {
         let expected = "table:PATH:COLUMN, predictor:MODEL.json, measure or supernet:DIR"

@@ -68,6 +68,13 @@ public final class JSONObjectReader {
         return n
     }
 
+    /// A required finite number greater than zero.
+    public func positiveDouble(_ key: String) throws -> Double {
+        let value = try value(key)
+        guard case let .number(n) = value, n.isFinite, n > 0 else { throw mismatch(key, "a positive number", value) }
+        return n
+    }
+
     /// An optional Boolean, `defaultValue` when absent.
     public func bool(_ key: String, default defaultValue: Bool) throws -> Bool {
         guard let value = optionalValue(key) else { return defaultValue }

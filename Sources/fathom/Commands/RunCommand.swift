@@ -27,7 +27,14 @@ struct RunCommand: ParsableCommand {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let spec = try ExperimentJob(config: experiment, out: out).run()
+        let spec: ExportedSpec
+        do {
+            spec = try ExperimentJob(config: experiment, out: out).run()
+        } catch let error as ExperimentError {
+            guard case .noFeasibleArchitecture = error else { throw error }
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            throw ExitCode(3)
+        }
         if json { return try printJSONLine(spec) }
         print(textTable(header: ["answer", "value"], rows: [
             ["arch", spec.arch], ["accuracy", String(format: "%.4f  (%@)", spec.accuracy, spec.accuracy_source)],

@@ -57,14 +57,10 @@ struct SearchCommand: ParsableCommand {
         let result: SearchResult
         do {
             result = try SearchStrategies.named(strategy).search(request, accuracy: accuracySource, latency: latencySource)
-        } catch let error as SearchError {
-            if case let .noFeasibleCandidate(arch, ms) = error {
-                let fastest = arch.map { searchSpace.format($0) } ?? "none"
-                let seen = ms.map { String(format: "%.4g ms", $0) } ?? "no latency"
-                FileHandle.standardError.write(Data("Error: no architecture within \(budgetMs) ms was found; the fastest seen was \(fastest) at \(seen)\n".utf8))
-                throw ExitCode(3)
-            }
-            throw error
+        } catch let SearchError.noFeasibleCandidate(arch, ms) {
+            let error = ExperimentError.noFeasibleArchitecture(budgetMs: budgetMs, fastestArch: arch.map(searchSpace.format), fastestMs: ms)
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            throw ExitCode(3)
         }
         let out = Output(space: space, strategy: result.strategy, arch: searchSpace.format(result.best.arch), accuracy: result.best.accuracy,
                          accuracy_source: result.accuracySource, latency_ms: result.best.latency.ms, latency_source: result.latencySource,

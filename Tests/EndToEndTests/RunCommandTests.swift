@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// `fathom run` and `fathom status` on small configs over the HELP tables.
+@Suite struct RunCommandTests {
+    static let help = FathomProcess.repoRoot.appendingPathComponent("device-measurements/help/nasbench201").path
+
+    /// A temporary folder with a config and a run directory inside.
+    struct Workspace {
+        let folder: URL
+        var config: URL { folder.appendingPathComponent("config.json") }
+        var out: URL { folder.appendingPathComponent("run") }
+
+        init(_ json: String) throws {
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-run-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Data(json.utf8).write(to: config)
+        }
+
+        func run(_ extra: [String] = []) throws -> FathomProcess {
+            try FathomProcess.run(["run", config.path, "--out", out.path] + extra)
+        }
+
+        func exported() throws -> [String: Any] {
+            let data = try Data(contentsOf: out.appendingPathComponent("exported/tiny.json"))
+            return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        }
+    }
+
+    static func config(strategy: String = "evolution", queries: Int = 80, budget: String = "{\"percentile\": 40}", extra: String = "") -> String {
+        """
+        {"fathom": 1, "name": "tiny", "space": "nasbench201",
+         "accuracy": {"source": "table:\(help)/accuracy.csv:cifar10_test"},
+         "latency": {"source": "table:\(help)/latency.csv:silver_4114"},
+         "search": {"strategy": "\(strategy)", "queries": \(queries), "seed": 3, "budget": \(budget)\(extra)}}
+        """
+    }
+
+    @Test func runsToAVerifiedExportWithReport() throws {
+        let w = try Workspace(Self.config())
+        let result = try w.run(["--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let spec = try w.exported()
+        for key in ["space", "arch", "budget_ms", "latency_ms", "latency_source", "device", "accuracy", "accuracy_source",
+                    "flops_m", "params_m", "config_hash", "fathom_version"] {
+            #expect(spec[key] != nil, "exported spec lacks \(key)")
+        }
+        #expect((spec["latency_ms"] as! Double) <= (spec["budget_ms"] as! Double))
+        #expect(spec["within_budget"] as? Bool == true)
+        let csv = try String(contentsOf: w.out.appendingPathComponent("report/candidates.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(csv[0] == "order,query,arch,accuracy,latency_ms,feasible,violated,accuracy_source,latency_source")
+        #expect(csv.count > 80)
+        let svg = try Data(contentsOf: w.out.appendingPathComponent("report/pareto.svg"))
+        let parser = XMLParser(data: svg)
+        #expect(parser.parse(), "pareto.svg is not well-formed XML")
+        #expect(FileManager.default.fileExists(atPath: w.out.appendingPathComponent("report/summary.md").path))
+        let events = try String(contentsOf: w.out.appendingPathComponent("events.jsonl"), encoding: .utf8)
+        #expect(events.contains("\"event\":\"job_finished\"") && events.contains("\"event\":\"query\""))
+        let status = try FathomProcess.run(["status", w.out.path, "--json"])
+        let json = try #require(status.jsonLines.first)
+        #expect(json["phase"] as? String == "done" && json["queries"] as? Int == 80 && json["running"] as? Bool == false)
+    }
+
+    @Test func killedAtRandomMomentsResumesToTheSameAnswer() throws {
+        let reference = try Workspace(Self.config(queries: 150))
+        #expect(try reference.run().status == 0)
+        let expected = try reference.exported()
+
+        let w = try Workspace(Self.config(queries: 150))
+        var rng = SystemRandomNumberGenerator()
+        var kills = 0
+        for _ in 0..<8 {
+            let process = Process()
+            process.executableURL = FathomProcess.binary
+            process.arguments = ["run", w.config.path, "--out", w.out.path]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32.random(in: 20_000...400_000, using: &rng))
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                kills += 1
+            }
+            process.waitUntilExit()
+        }
+        let final = try w.run()
+        #expect(final.status == 0, "\(final.stderr)")
+        let got = try w.exported()
+        #expect(got["arch"] as? String == expected["arch"] as? String)
+        #expect(got["accuracy"] as? Double == expected["accuracy"] as? Double)
+        #expect(got["latency_ms"] as? Double == expected["latency_ms"] as? Double)
+        #expect(kills >= 1, "no run was killed; the job finished faster than every kill")
+    }
+
+    @Test func invalidConfigsListEveryProblemWithItsKeyPath() throws {
+        let w = try Workspace("""
+        {"fathom": 1, "name": "bad", "space": "nasbench201", "colour": "red",
+         "accuracy": {"source": "table:x.csv"},
+         "latency": {"source": "table:\(Self.help)/latency.csv:pixel3"},
+         "search": {"strategy": "annealing", "queries": -5, "budget": {"ms": -3}}}
+        """)
+        let result = try w.run()
+        #expect(result.status == 2)
+        for fragment in ["search.budget.ms: expected a positive number, got -3", "search.strategy: expected one of random, evolution",
+                         "search.queries: expected an integer in 1...1000000, got -5", "colour: unknown key",
+                         "accuracy.source"] {
+            #expect(result.stderr.contains(fragment), "missing '\(fragment)' in: \(result.stderr)")
+        }
+        let malformed = try Workspace("{\"fathom\": 1,")
+        let bad = try malformed.run()
+        #expect(bad.status == 2 && bad.stderr.contains("malformed JSON"))
+    }
+
+    @Test func aRunDirectoryBelongsToOneConfig() throws {
+        let w = try Workspace(Self.config(queries: 20))
+        #expect(try w.run().status == 0)
+        try Data(Self.config(queries: 30).utf8).write(to: w.config)
+        let result = try w.run()
+        #expect(result.status != 0 && result.stderr.contains("belongs to another config"))
+    }
+
+    @Test func aCorruptCheckpointFallsBackToThePreviousOne() throws {
+        let w = try Workspace(Self.config(queries: 20))
+        #expect(try w.run().status == 0)
+        try Data("{\"checksum\": \"0\", \"state\": \"garbage\"}".utf8).write(to: w.out.appendingPathComponent("checkpoint.json"))
+        let result = try w.run()
+        #expect(result.status == 0, "\(result.stderr)")
+        let events = try String(contentsOf: w.out.appendingPathComponent("events.jsonl"), encoding: .utf8)
+        #expect(events.contains("checkpoint_damaged"))
+    }
+
+    @Test func noFeasibleArchitectureExitsWith3() throws {
+        let w = try Workspace(Self.config(queries: 10, budget: "{\"ms\": 0.0001}"))
+        let result = try w.run()
+        #expect(result.status == 3, "\(result.stderr)")
+    }
+}
