@@ -62,8 +62,7 @@ extension Conv2D {
             for channel in 0..<shape.outChannels {
                 var sum: Float = 0
                 for image in 0..<shape.batch {
-                    let plane = outputGradient + (image * shape.outChannels + channel) * k
-                    for index in 0..<k { sum += plane[index] }
+                    sum += VectorMath.sum(outputGradient + (image * shape.outChannels + channel) * k, count: k)
                 }
                 biasGradient[channel] = sum
             }

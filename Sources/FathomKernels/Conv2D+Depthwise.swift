@@ -1,14 +1,10 @@
 /// Direct SIMD kernels for depthwise convolution (one filter per channel), forward and backward.
 ///
-/// Each channel plane is first copied into a zero-bordered scratch plane, so that the inner loops
-/// need no bounds checks; outputs are then computed 8 at a time along a row (`SIMD8<Float>`), with
-/// the remainder of a row done one by one.
+/// Each channel plane is first copied into a zero-bordered scratch plane (``PaddedPlane``), whose
+/// columns are split by phase modulo the stride, so that the inputs of 8 neighbouring outputs are 8
+/// contiguous floats at any stride and the inner loops need no bounds checks. Outputs are computed
+/// 8 at a time along a row (`SIMD8<Float>`). Planes are spread over the pool.
 enum DepthwiseConv2D {
-    /// Planes (image, channel pairs) handled per parallel task.
-    private static func taskCount(planes: Int, pool: ThreadPool?) -> Int {
-        min(planes, 4 * (pool?.threadCount ?? 1))
-    }
-
     static func forward(
         _ shape: Conv2DShape, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, pool: ThreadPool?
@@ -27,20 +23,43 @@ enum DepthwiseConv2D {
     }
 
     /// `inputGradient` (overwritten) from `outputGradient`.
+    ///
+    /// At stride 1 (with `padding < kernelSize`), the input gradient is itself a depthwise
+    /// convolution: the output gradient, padded by `kernelSize − 1 − padding`, correlated with the
+    /// flipped filter, so it runs through the forward kernel. Other strides scatter each output's
+    /// gradient over its window.
     static func backwardInput(
         _ shape: Conv2DShape, outputGradient: UnsafePointer<Float>, weights: UnsafePointer<Float>,
         inputGradient: UnsafeMutablePointer<Float>, pool: ThreadPool?
     ) {
+        let k = shape.kernelSize, taps = k * k
         let planes = shape.batch * shape.inChannels
+        guard shape.stride == 1 && shape.padding < k else {
+            forEachPlaneChunk(planes: planes, pool: pool) { planeRange, workspace in
+                let padded = PaddedPlane(shape, workspace: workspace)
+                let gradientRows = GradientRows(shape, workspace: workspace)
+                for plane in planeRange {
+                    padded.clear()
+                    gradientRows.load(outputGradient + plane * shape.outPlane)
+                    scatterPlane(
+                        shape, gradientRows: gradientRows.base, rowStride: gradientRows.rowStride,
+                        filter: weights + plane % shape.inChannels * taps, into: padded)
+                    padded.store(into: inputGradient + plane * shape.inPlane)
+                }
+            }
+            return
+        }
+        let transposed = Conv2DShape(
+            batch: shape.batch, inChannels: shape.inChannels, inHeight: shape.outHeight, inWidth: shape.outWidth,
+            outChannels: shape.inChannels, kernelSize: k, padding: k - 1 - shape.padding, groups: shape.inChannels)
         forEachPlaneChunk(planes: planes, pool: pool) { planeRange, workspace in
-            let padded = PaddedPlane(shape, workspace: workspace)
+            let padded = PaddedPlane(transposed, workspace: workspace)
+            let flipped = workspace.allocate(taps)
             for plane in planeRange {
-                let channel = plane % shape.inChannels
-                padded.clear()
-                scatterPlane(
-                    shape, outputGradient: outputGradient + plane * shape.outPlane,
-                    filter: weights + channel * shape.kernelSize * shape.kernelSize, into: padded)
-                padded.store(into: inputGradient + plane * shape.inPlane)
+                let filter = weights + plane % shape.inChannels * taps
+                for tap in 0..<taps { flipped[tap] = filter[taps - 1 - tap] }
+                padded.load(outputGradient + plane * shape.outPlane)
+                forwardPlane(transposed, padded: padded, filter: flipped, bias: 0, output: inputGradient + plane * shape.inPlane)
             }
         }
     }
@@ -53,6 +72,7 @@ enum DepthwiseConv2D {
         let taps = shape.kernelSize * shape.kernelSize
         forEachPlaneChunk(planes: shape.inChannels, pool: pool) { channels, workspace in
             let padded = PaddedPlane(shape, workspace: workspace)
+            let gradientRows = GradientRows(shape, workspace: workspace)
             for channel in channels {
                 let filterGradient = weightGradient + channel * taps
                 filterGradient.update(repeating: 0, count: taps)
@@ -61,19 +81,23 @@ enum DepthwiseConv2D {
                     let plane = image * shape.inChannels + channel
                     padded.load(input + plane * shape.inPlane)
                     let gradient = outputGradient + plane * shape.outPlane
-                    accumulateFilterGradient(shape, padded: padded, outputGradient: gradient, into: filterGradient)
-                    for index in 0..<shape.outPlane { biasSum += gradient[index] }
+                    gradientRows.load(gradient)
+                    accumulateFilterGradient(
+                        shape, padded: padded, gradientRows: gradientRows.base, rowStride: gradientRows.rowStride,
+                        into: filterGradient)
+                    biasSum += VectorMath.sum(gradient, count: shape.outPlane)
                 }
                 biasGradient?[channel] = biasSum
             }
         }
     }
 
-    /// Splits `0..<planes` into contiguous chunks run in parallel, each with its own workspace.
+    /// Splits `0..<planes` into contiguous chunks (four per thread, for balance) run in parallel,
+    /// each with its own workspace.
     private static func forEachPlaneChunk(
         planes: Int, pool: ThreadPool?, _ body: (Range<Int>, Workspace) -> Void
     ) {
-        let tasks = taskCount(planes: planes, pool: pool)
+        let tasks = min(planes, 4 * (pool?.threadCount ?? 1))
         let run = { (task: Int) in
             ScratchCache.withWorkspace { body(planes * task / tasks..<planes * (task + 1) / tasks, $0) }
         }
@@ -84,142 +108,246 @@ enum DepthwiseConv2D {
         _ shape: Conv2DShape, padded: PaddedPlane, filter: UnsafePointer<Float>, bias: Float,
         output: UnsafeMutablePointer<Float>
     ) {
-        let k = shape.kernelSize, s = shape.stride, width = shape.outWidth
+        withConstantGeometry(shape) { k, s in
+            forwardPlane(shape, k: k, s: s, padded: padded, filter: filter, bias: bias, output: output)
+        }
+    }
+
+    /// Calls `body(kernelSize, stride)` with literal arguments for the common geometries (k ∈ {3, 5,
+    /// 7}, s ∈ {1, 2}), so that after inlining the window loops are fully unrolled.
+    @inline(__always)
+    private static func withConstantGeometry(_ shape: Conv2DShape, _ body: (Int, Int) -> Void) {
+        switch (shape.kernelSize, shape.stride) {
+        case (3, 1): body(3, 1)
+        case (3, 2): body(3, 2)
+        case (5, 1): body(5, 1)
+        case (5, 2): body(5, 2)
+        case (7, 1): body(7, 1)
+        case (7, 2): body(7, 2)
+        case let (k, s): body(k, s)
+        }
+    }
+
+    /// One output plane, 8 outputs at a time. A row's last partial group is computed as a whole
+    /// vector too: ending at the row's end when the row has 8 outputs or more (recomputing a few),
+    /// else from the row's start with only the real outputs stored (the padded plane's margin keeps
+    /// the extra reads inside it).
+    @inline(__always)
+    private static func forwardPlane(
+        _ shape: Conv2DShape, k: Int, s: Int, padded: PaddedPlane, filter: UnsafePointer<Float>, bias: Float,
+        output: UnsafeMutablePointer<Float>
+    ) {
+        let width = shape.outWidth
         for oh in 0..<shape.outHeight {
-            let window = padded.base + oh * s * padded.rowStride
+            @inline(__always)
+            func outputs(from ow: Int) -> SIMD8<Float> {
+                // Even and odd kernel rows add into separate sums: two FMA chains instead of one.
+                var even = SIMD8<Float>(repeating: bias), odd = SIMD8<Float>()
+                for kh in 0..<k {
+                    for kw in 0..<k {
+                        let product = (SIMD8(repeating: filter[kh * k + kw]), load8(padded.window(row: oh * s + kh, column: kw, stride: s) + ow))
+                        if kh % 2 == 0 { even = even.addingProduct(product.0, product.1) } else { odd = odd.addingProduct(product.0, product.1) }
+                    }
+                }
+                return even + odd
+            }
             let outputRow = output + oh * width
             var ow = 0
             while ow + 8 <= width {
-                var sum = SIMD8<Float>(repeating: bias)
-                for kh in 0..<k {
-                    let row = window + kh * padded.rowStride + ow * s
-                    for kw in 0..<k {
-                        sum = sum.addingProduct(SIMD8(repeating: filter[kh * k + kw]), load8(row + kw, stride: s))
-                    }
-                }
-                UnsafeMutableRawPointer(outputRow + ow).storeBytes(of: sum, as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(outputRow + ow).storeBytes(of: outputs(from: ow), as: SIMD8<Float>.self)
                 ow += 8
             }
-            while ow < width {
-                var sum = bias
-                for kh in 0..<k {
-                    let row = window + kh * padded.rowStride + ow * s
-                    for kw in 0..<k { sum += filter[kh * k + kw] * row[kw] }
-                }
-                outputRow[ow] = sum
-                ow += 1
+            if ow == width { continue }
+            if width >= 8 {
+                UnsafeMutableRawPointer(outputRow + width - 8).storeBytes(of: outputs(from: width - 8), as: SIMD8<Float>.self)
+            } else {
+                let sums = outputs(from: 0)
+                for lane in 0..<width { outputRow[lane] = sums[lane] }
             }
         }
     }
 
-    /// `padded += Σ filter[kh][kw] · outputGradient` placed at every window position.
+    /// `padded += Σ filter[kh][kw] · gradient` placed at every window position, with the gradient's
+    /// rows `rowStride` apart and zero-padded to whole vectors (adding their zeros past a row's end
+    /// lands in the padded plane's margin). Taps are the outer loops, so that consecutive vector
+    /// updates never overlap (overlapping read-modify-writes would stall on store forwarding).
     private static func scatterPlane(
-        _ shape: Conv2DShape, outputGradient: UnsafePointer<Float>, filter: UnsafePointer<Float>,
+        _ shape: Conv2DShape, gradientRows: UnsafePointer<Float>, rowStride: Int, filter: UnsafePointer<Float>,
         into padded: PaddedPlane
     ) {
-        let k = shape.kernelSize, s = shape.stride, width = shape.outWidth
-        for oh in 0..<shape.outHeight {
-            let gradientRow = outputGradient + oh * width
+        withConstantGeometry(shape) { k, s in
             for kh in 0..<k {
-                let row = padded.base + (oh * s + kh) * padded.rowStride
                 for kw in 0..<k {
-                    let weight = filter[kh * k + kw]
-                    let target = row + kw
-                    var ow = 0
-                    if s == 1 {
-                        let weights = SIMD8<Float>(repeating: weight)
-                        while ow + 8 <= width {
+                    let weight = SIMD8<Float>(repeating: filter[kh * k + kw])
+                    for oh in 0..<shape.outHeight {
+                        let target = padded.window(row: oh * s + kh, column: kw, stride: s)
+                        let gradients = gradientRows + oh * rowStride
+                        for ow in stride(from: 0, to: rowStride, by: 8) {
                             let raw = UnsafeMutableRawPointer(target + ow)
-                            let updated = raw.loadUnaligned(as: SIMD8<Float>.self)
-                                .addingProduct(weights, UnsafeRawPointer(gradientRow + ow).loadUnaligned(as: SIMD8<Float>.self))
+                            let updated = raw.loadUnaligned(as: SIMD8<Float>.self).addingProduct(weight, load8(gradients + ow))
                             raw.storeBytes(of: updated, as: SIMD8<Float>.self)
-                            ow += 8
                         }
                     }
-                    while ow < width {
-                        target[ow * s] += weight * gradientRow[ow]
-                        ow += 1
-                    }
                 }
             }
         }
     }
 
-    /// `filterGradient[kh][kw] += Σ outputGradient[oh][ow] · padded[oh·s + kh][ow·s + kw]`.
+    /// `filterGradient[kh][kw] += Σ gradient[oh][ow] · padded[oh·s + kh][ow·s + kw]`, with the
+    /// gradient's rows `rowStride` apart and zero-padded to whole vectors (the padded plane's margin
+    /// keeps the matching reads past a row inside it).
     private static func accumulateFilterGradient(
-        _ shape: Conv2DShape, padded: PaddedPlane, outputGradient: UnsafePointer<Float>,
+        _ shape: Conv2DShape, padded: PaddedPlane, gradientRows: UnsafePointer<Float>, rowStride: Int,
         into filterGradient: UnsafeMutablePointer<Float>
     ) {
-        let k = shape.kernelSize, s = shape.stride, width = shape.outWidth
-        for kh in 0..<k {
-            for kw in 0..<k {
-                var vectorSum = SIMD8<Float>()
-                var scalarSum: Float = 0
-                for oh in 0..<shape.outHeight {
-                    let row = padded.base + (oh * s + kh) * padded.rowStride + kw
-                    let gradientRow = outputGradient + oh * width
-                    var ow = 0
-                    while ow + 8 <= width {
-                        let gradient = UnsafeRawPointer(gradientRow + ow).loadUnaligned(as: SIMD8<Float>.self)
-                        vectorSum = vectorSum.addingProduct(gradient, load8(row + ow * s, stride: s))
-                        ow += 8
+        withConstantGeometry(shape) { k, s in
+            for kh in 0..<k {
+                for kw in 0..<k {
+                    @inline(__always)
+                    func addRow(_ oh: Int, into sum: inout SIMD8<Float>) {
+                        let inputs = padded.window(row: oh * s + kh, column: kw, stride: s)
+                        let gradients = gradientRows + oh * rowStride
+                        for ow in stride(from: 0, to: rowStride, by: 8) {
+                            sum = sum.addingProduct(load8(gradients + ow), load8(inputs + ow))
+                        }
                     }
-                    while ow < width {
-                        scalarSum += gradientRow[ow] * row[ow * s]
-                        ow += 1
+                    // Even and odd output rows add into separate sums: two FMA chains instead of one.
+                    var even = SIMD8<Float>(), odd = SIMD8<Float>()
+                    for oh in stride(from: 0, to: shape.outHeight - 1, by: 2) {
+                        addRow(oh, into: &even)
+                        addRow(oh + 1, into: &odd)
                     }
+                    if shape.outHeight % 2 == 1 { addRow(shape.outHeight - 1, into: &even) }
+                    filterGradient[kh * k + kw] += (even + odd).sum()
                 }
-                filterGradient[kh * k + kw] += vectorSum.sum() + scalarSum
             }
         }
     }
 
-    /// Eight values `pointer[0], pointer[stride], …, pointer[7·stride]`. Stride 2 reads 16 floats
-    /// (one past the last needed), which the padded plane's row margin covers.
     @inline(__always)
-    private static func load8(_ pointer: UnsafePointer<Float>, stride: Int) -> SIMD8<Float> {
-        let raw = UnsafeRawPointer(pointer)
-        switch stride {
-        case 1: return raw.loadUnaligned(as: SIMD8<Float>.self)
-        case 2: return raw.loadUnaligned(as: SIMD16<Float>.self).evenHalf
-        default: return SIMD8((0..<8).lazy.map { pointer[$0 * stride] })
-        }
+    private static func load8(_ pointer: UnsafePointer<Float>) -> SIMD8<Float> {
+        UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Float>.self)
     }
 }
 
-/// One channel plane with a zero border of `padding` on every side, plus a right margin so that
-/// vector loads running past the last window stay inside the allocation.
+/// One channel plane with a zero border of `padding` on every side, its columns stored by phase:
+/// padded column `c` lives in phase `c % stride` at position `c / stride`, so that the inputs of
+/// consecutive outputs (columns `ow·stride + kw`) are consecutive floats. Each phase has a right
+/// margin so that 8-wide loads past the last window stay inside the allocation.
 struct PaddedPlane {
     let base: UnsafeMutablePointer<Float>
-    let rowStride: Int
-    let rows: Int
+    private let rowStride: Int
+    private let phaseWidth: Int
     private let shape: Conv2DShape
+    /// `padding` divided by the stride, kept so that copying rows needs no division.
+    private let paddingQuotient: Int, paddingRemainder: Int
 
     init(_ shape: Conv2DShape, workspace: Workspace) {
         self.shape = shape
-        rowStride = shape.inWidth + 2 * shape.padding + 16
-        rows = shape.inHeight + 2 * shape.padding + 1
-        base = workspace.allocate(rows * rowStride)
+        let paddedWidth = shape.inWidth + 2 * shape.padding
+        phaseWidth = (paddedWidth + shape.stride - 1) / shape.stride + 8
+        rowStride = phaseWidth * shape.stride
+        (paddingQuotient, paddingRemainder) = shape.padding.quotientAndRemainder(dividingBy: shape.stride)
+        base = workspace.allocate((shape.inHeight + 2 * shape.padding) * rowStride)
     }
 
-    func clear() { base.update(repeating: 0, count: rows * rowStride) }
+    private var rowCount: Int { shape.inHeight + 2 * shape.padding }
+
+    /// The input under output column 0 for window offset (`row`, `column`): the input under output
+    /// column `ow` is `ow` floats further.
+    @inline(__always)
+    func window(row: Int, column: Int, stride: Int) -> UnsafeMutablePointer<Float> {
+        base + row * rowStride + (column % stride) * phaseWidth + column / stride
+    }
+
+    func clear() { base.update(repeating: 0, count: rowCount * rowStride) }
 
     /// Copies a plane into the interior, zeroing the border.
     func load(_ plane: UnsafePointer<Float>) {
         clear()
         for row in 0..<shape.inHeight {
-            interior(row).update(from: plane + row * shape.inWidth, count: shape.inWidth)
+            switch shape.stride {
+            case 1: interiorRow(row).update(from: plane + row * shape.inWidth, count: shape.inWidth)
+            case 2: loadStride2Row(plane + row * shape.inWidth, row: row)
+            default: forEachPhase(ofRow: row) { padded, source in padded.pointee = plane[source] }
+            }
+        }
+    }
+
+    /// Splits one input row into the two phases of a stride-2 plane, 16 columns at a time.
+    private func loadStride2Row(_ source: UnsafePointer<Float>, row: Int) {
+        let p = shape.padding, paddedRow = base + (row + p) * rowStride
+        // Input column c goes to phase (c + p) % 2, position (c + p) / 2.
+        let evenColumns = paddedRow + (p % 2) * phaseWidth + p / 2
+        let oddColumns = paddedRow + (1 - p % 2) * phaseWidth + (p + 1) / 2
+        var column = 0
+        while column + 16 <= shape.inWidth {
+            let values = UnsafeRawPointer(source + column).loadUnaligned(as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(evenColumns + column / 2).storeBytes(of: values.evenHalf, as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(oddColumns + column / 2).storeBytes(of: values.oddHalf, as: SIMD8<Float>.self)
+            column += 16
+        }
+        while column < shape.inWidth {
+            (column % 2 == 0 ? evenColumns : oddColumns)[column / 2] = source[column]
+            column += 1
         }
     }
 
     /// Copies the interior out to a plane (the border is dropped).
     func store(into plane: UnsafeMutablePointer<Float>) {
         for row in 0..<shape.inHeight {
-            (plane + row * shape.inWidth).update(from: interior(row), count: shape.inWidth)
+            if shape.stride == 1 {
+                (plane + row * shape.inWidth).update(from: interiorRow(row), count: shape.inWidth)
+            } else {
+                forEachPhase(ofRow: row) { padded, destination in plane[destination] = padded.pointee }
+            }
         }
     }
 
-    private func interior(_ row: Int) -> UnsafeMutablePointer<Float> {
+    /// Input row `row` in a stride-1 plane (one phase).
+    private func interiorRow(_ row: Int) -> UnsafeMutablePointer<Float> {
         base + (row + shape.padding) * rowStride + shape.padding
+    }
+
+    /// Calls `body(paddedElement, planeIndex)` for every element of input row `row`, phase by
+    /// phase, so that the padded side advances one float at a time.
+    @inline(__always)
+    private func forEachPhase(ofRow row: Int, _ body: (UnsafeMutablePointer<Float>, Int) -> Void) {
+        let s = shape.stride, rowStart = row * shape.inWidth, rowEnd = rowStart + shape.inWidth
+        let paddedRow = base + (row + shape.padding) * rowStride
+        for phase in 0..<s {
+            // The first input column whose padded column (column + padding) lies in this phase, and
+            // that padded column's position in the phase.
+            let wraps = phase < paddingRemainder
+            var source = rowStart + phase - paddingRemainder + (wraps ? s : 0)
+            var padded = paddedRow + phase * phaseWidth + paddingQuotient + (wraps ? 1 : 0)
+            while source < rowEnd {
+                body(padded, source)
+                padded += 1
+                source += s
+            }
+        }
+    }
+}
+
+/// One output-gradient plane with its rows zero-padded to a whole number of 8-float vectors, so
+/// that the backward loops run on whole vectors only.
+struct GradientRows {
+    let base: UnsafeMutablePointer<Float>
+    let rowStride: Int
+    private let shape: Conv2DShape
+
+    init(_ shape: Conv2DShape, workspace: Workspace) {
+        self.shape = shape
+        rowStride = (shape.outWidth + 7) / 8 * 8
+        base = workspace.allocate(shape.outHeight * rowStride)
+        base.update(repeating: 0, count: shape.outHeight * rowStride)
+    }
+
+    /// Copies a plane in (the padding lanes stay zero).
+    func load(_ plane: UnsafePointer<Float>) {
+        for row in 0..<shape.outHeight {
+            (base + row * rowStride).update(from: plane + row * shape.outWidth, count: shape.outWidth)
+        }
     }
 }

@@ -8,17 +8,19 @@ enum Im2col {
     static func im2col(
         _ shape: Conv2DShape, image: UnsafePointer<Float>, channels: Int, into col: UnsafeMutablePointer<Float>
     ) {
+        // Rows are short (an output row): plain loops beat memcpy/memset calls here.
         forEachWindowRow(shape, channels: channels) { source, destination, valid in
             let row = col + destination
-            row.update(repeating: 0, count: valid.lowerBound)
+            for ow in 0..<valid.lowerBound { row[ow] = 0 }
+            let inputs = image + source, outputs = row + valid.lowerBound
             if shape.stride == 1 {
-                (row + valid.lowerBound).update(from: image + source, count: valid.count)
+                for offset in 0..<valid.count { outputs[offset] = inputs[offset] }
             } else {
-                for (offset, ow) in valid.enumerated() { row[ow] = image[source + offset * shape.stride] }
+                for offset in 0..<valid.count { outputs[offset] = inputs[offset * shape.stride] }
             }
-            (row + valid.upperBound).update(repeating: 0, count: shape.outWidth - valid.upperBound)
+            for ow in valid.upperBound..<shape.outWidth { row[ow] = 0 }
         } outsideImage: { destination in
-            (col + destination).update(repeating: 0, count: shape.outWidth)
+            for ow in 0..<shape.outWidth { col[destination + ow] = 0 }
         }
     }
 
@@ -27,7 +29,8 @@ enum Im2col {
         _ shape: Conv2DShape, col: UnsafePointer<Float>, channels: Int, into image: UnsafeMutablePointer<Float>
     ) {
         forEachWindowRow(shape, channels: channels) { source, destination, valid in
-            for (offset, ow) in valid.enumerated() { image[source + offset * shape.stride] += col[destination + ow] }
+            let inputs = image + source, outputs = col + destination + valid.lowerBound
+            for offset in 0..<valid.count { inputs[offset * shape.stride] += outputs[offset] }
         } outsideImage: { _ in }
     }
 

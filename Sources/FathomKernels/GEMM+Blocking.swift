@@ -19,14 +19,6 @@ struct GemmProblem {
     static let maxDepthBlock = 256   // KC
     static let maxColumnBlock = 3072 // NC: 256×3072 floats of B = 3 MB
 
-    /// Floats of workspace ``computeTile(rows:columns:workspace:)`` takes for a tile of this size.
-    static func workspaceFloats(rows: Int, columns: Int, k: Int) -> Int {
-        let kc = min(k, maxDepthBlock)
-        let mc = roundUp(min(rows, maxRowBlock), to: GemmMicroKernel.rows)
-        let nc = roundUp(min(columns, maxColumnBlock), to: GemmMicroKernel.columns)
-        return (mc + nc) * kc + GemmMicroKernel.rows * GemmMicroKernel.columns + 64
-    }
-
     /// Computes `C[rows][columns] = alpha * op(A)[rows] * op(B)[columns] + beta * C[rows][columns]`.
     func computeTile(rows: Range<Int>, columns: Range<Int>, workspace: Workspace) {
         let kcMax = min(k, Self.maxDepthBlock)

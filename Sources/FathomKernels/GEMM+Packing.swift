@@ -48,6 +48,13 @@ enum GemmPacking {
                     UnsafeMutableRawPointer(destination + p * panelColumns).storeBytes(of: row, as: SIMD16<Float>.self)
                     source += b.rowStride
                 }
+            } else if valid == panelColumns && b.rowStride == 1 {
+                // op(B) = Bᵀ: each column of the panel is a contiguous row of the stored B.
+                for half in stride(from: 0, to: panelColumns, by: 8) {
+                    transpose8Columns(
+                        b.element(row: depth.lowerBound, column: panelStart + half), columnStride: b.columnStride,
+                        depth: kc, into: destination + half, destinationStride: panelColumns)
+                }
             } else {
                 for j in 0..<panelColumns {
                     guard j < valid else {
@@ -66,6 +73,33 @@ enum GemmPacking {
     }
 }
 
+extension GemmPacking {
+    /// Writes `destination[p·destinationStride + j] = source[j·columnStride + p]` for `j < 8` and
+    /// `p < depth`: 8 contiguous source rows become 8 lanes, transposed 8×8 blocks at a time.
+    static func transpose8Columns(
+        _ source: UnsafePointer<Float>, columnStride: Int, depth: Int,
+        into destination: UnsafeMutablePointer<Float>, destinationStride: Int
+    ) {
+        @inline(__always) func load(_ j: Int, _ p: Int) -> SIMD8<Float> {
+            UnsafeRawPointer(source + j * columnStride + p).loadUnaligned(as: SIMD8<Float>.self)
+        }
+        var p = 0
+        while p + 8 <= depth {
+            let r0 = load(0, p), r1 = load(1, p), r2 = load(2, p), r3 = load(3, p)
+            let r4 = load(4, p), r5 = load(5, p), r6 = load(6, p), r7 = load(7, p)
+            for i in 0..<8 {
+                let column = SIMD8(r0[i], r1[i], r2[i], r3[i], r4[i], r5[i], r6[i], r7[i])
+                UnsafeMutableRawPointer(destination + (p + i) * destinationStride).storeBytes(of: column, as: SIMD8<Float>.self)
+            }
+            p += 8
+        }
+        while p < depth {
+            for j in 0..<8 { destination[p * destinationStride + j] = source[j * columnStride + p] }
+            p += 1
+        }
+    }
+}
+
 /// A row-major matrix operand seen through an optional transposition: element `(i, j)` of op(X)
 /// sits at `base + i * rowStride + j * columnStride`.
 struct GemmOperand {
@@ -74,9 +108,14 @@ struct GemmOperand {
     let columnStride: Int
 
     init(_ base: UnsafePointer<Float>, leadingDimension: Int, transposed: Bool) {
+        self.init(
+            base: base, rowStride: transposed ? 1 : leadingDimension, columnStride: transposed ? leadingDimension : 1)
+    }
+
+    init(base: UnsafePointer<Float>, rowStride: Int, columnStride: Int) {
         self.base = base
-        rowStride = transposed ? 1 : leadingDimension
-        columnStride = transposed ? leadingDimension : 1
+        self.rowStride = rowStride
+        self.columnStride = columnStride
     }
 
     @inline(__always)

@@ -9,6 +9,7 @@
 ///   - pool: the threads to use; `nil` computes on the calling thread. Small products stay on one
 ///     thread whatever the pool.
 ///
+/// Matrix-vector products (`m == 1` or `n == 1`) stream the matrix once (`GemvProblem`). Otherwise
 /// C is split into one rectangle per thread (along M, N or both, whichever keeps the rectangles
 /// squarest); each thread runs the packed, cache-blocked loop nest of `GemmProblem` on its own.
 /// Scratch memory comes from reused workspaces: a steady stream of calls allocates nothing.
@@ -36,7 +37,11 @@ public func sgemm(
         b: GemmOperand(b, leadingDimension: ldb, transposed: transposeB),
         c: c, ldc: ldc, k: k, alpha: alpha, beta: beta)
 
-    let threads = (pool?.threadCount ?? 1)
+    if m == 1 || n == 1, let vectorProblem = GemvProblem(problem, m: m, n: n) {
+        vectorProblem.compute(pool: pool)
+        return
+    }
+    let threads = pool?.threadCount ?? 1
     let tiles = GemmThreading.tiles(m: m, n: n, k: k, threads: threads)
     guard tiles.count > 1, let pool else {
         ScratchCache.withWorkspace { problem.computeTile(rows: 0..<m, columns: 0..<n, workspace: $0) }
@@ -59,37 +64,5 @@ private func scaleMatrix(_ c: UnsafeMutablePointer<Float>, rows: Int, columns: I
         } else {
             for j in 0..<columns { row[j] *= beta }
         }
-    }
-}
-
-/// How one SGEMM is split between threads.
-enum GemmThreading {
-    /// Products below this many multiply-adds run on one thread: waking workers costs more.
-    static let minimumParallelWork = 64 * 64 * 64
-
-    /// Splits C into at most `threads` non-empty rectangles with borders on micro-tile boundaries,
-    /// choosing the grid (rows × columns of rectangles) whose largest rectangle is smallest, and
-    /// among those the one that packs least (smallest rectangle perimeter).
-    static func tiles(m: Int, n: Int, k: Int, threads: Int) -> [(rows: Range<Int>, columns: Range<Int>)] {
-        guard threads > 1, m * n * k >= minimumParallelWork else { return [(0..<m, 0..<n)] }
-        var best: (rowParts: Int, columnParts: Int, area: Int, perimeter: Int)?
-        for rowParts in 1...threads where threads % rowParts == 0 {
-            let columnParts = threads / rowParts
-            let tileM = GemmProblem.roundUp((m + rowParts - 1) / rowParts, to: GemmMicroKernel.rows)
-            let tileN = GemmProblem.roundUp((n + columnParts - 1) / columnParts, to: GemmMicroKernel.columns)
-            let area = min(tileM, m) * min(tileN, n), perimeter = tileM + tileN
-            if best == nil || area < best!.area || (area == best!.area && perimeter < best!.perimeter) {
-                best = (rowParts, columnParts, area, perimeter)
-            }
-        }
-        let rowBlocks = split(m, parts: best!.rowParts, granule: GemmMicroKernel.rows)
-        let columnBlocks = split(n, parts: best!.columnParts, granule: GemmMicroKernel.columns)
-        return rowBlocks.flatMap { rows in columnBlocks.map { columns in (rows, columns) } }
-    }
-
-    /// `0..<total` in at most `parts` non-empty ranges whose borders are multiples of `granule`.
-    private static func split(_ total: Int, parts: Int, granule: Int) -> [Range<Int>] {
-        let size = GemmProblem.roundUp((total + parts - 1) / parts, to: granule)
-        return stride(from: 0, to: total, by: size).map { $0..<min($0 + size, total) }
     }
 }

@@ -2,7 +2,8 @@ import Synchronization
 
 /// A process-wide set of idle ``Workspace``s that kernels borrow for the length of one call, so that
 /// concurrent callers (and the tasks of one parallel kernel) each get their own scratch memory
-/// without allocating it again every call.
+/// without allocating it again every call. Idle workspaces keep their high-water memory (at most
+/// one per concurrently running kernel task), which is the price of allocation-free steady state.
 enum ScratchCache {
     private static let idle = Mutex<[Workspace]>([])
 

@@ -27,6 +27,16 @@ import Testing
         Case(m: 9, n: 40, k: 11, alpha: -1.5, beta: 1),
         Case(m: 31, n: 47, k: 13, transposeA: true, transposeB: true, alpha: 2, beta: -0.5, padding: 3),
         Case(m: 70, n: 90, k: 70, padding: 5),  // large enough to run on several threads
+        // Matrix-vector products, in every transposition.
+        Case(m: 1, n: 37, k: 29, alpha: 2, beta: 0.5, padding: 2),
+        Case(m: 1, n: 37, k: 29, transposeA: true, padding: 2),
+        Case(m: 1, n: 37, k: 29, transposeB: true, beta: 1),
+        Case(m: 1, n: 37, k: 29, transposeA: true, transposeB: true, padding: 1),
+        Case(m: 37, n: 1, k: 29, alpha: -1, beta: 2, padding: 3),
+        Case(m: 37, n: 1, k: 29, transposeA: true, padding: 1),
+        Case(m: 37, n: 1, k: 29, transposeB: true, padding: 2),
+        Case(m: 37, n: 1, k: 29, transposeA: true, transposeB: true),
+        Case(m: 1, n: 2000, k: 70),  // large enough to split over threads
         Case(m: 5, n: 7, k: 0, beta: 3),
         Case(m: 5, n: 7, k: 4, alpha: 0, beta: 0.5),
     ]

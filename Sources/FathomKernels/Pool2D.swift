@@ -1,0 +1,131 @@
+/// The geometry of a square pooling window over an NCHW tensor.
+public struct Pool2DShape: Hashable, Sendable, Codable {
+    public var input: FeatureMapShape
+    public var kernelSize: Int
+    public var stride: Int
+    public var padding: Int
+
+    /// A pooling window; `stride` defaults to `kernelSize` (non-overlapping windows) and `padding`
+    /// may be at most half the window.
+    public init(input: FeatureMapShape, kernelSize: Int, stride: Int? = nil, padding: Int = 0) {
+        precondition(kernelSize > 0 && (stride ?? kernelSize) > 0 && padding >= 0 && 2 * padding <= kernelSize,
+                     "Pool2DShape: kernel \(kernelSize), stride \(stride ?? kernelSize), padding \(padding)")
+        self.input = input
+        self.kernelSize = kernelSize
+        self.stride = stride ?? kernelSize
+        self.padding = padding
+        precondition(outHeight > 0 && outWidth > 0, "Pool2DShape: \(input.height)x\(input.width) input is smaller than the window")
+    }
+
+    public var outHeight: Int { (input.height + 2 * padding - kernelSize) / stride + 1 }
+    public var outWidth: Int { (input.width + 2 * padding - kernelSize) / stride + 1 }
+    public var output: FeatureMapShape {
+        FeatureMapShape(batch: input.batch, channels: input.channels, height: outHeight, width: outWidth)
+    }
+}
+
+/// Average and max pooling, windowed and global, forward and backward, over NCHW tensors.
+///
+/// Windows are clipped to the image: average pooling divides by the number of real inputs in the
+/// window (PyTorch's `count_include_pad=False`, as NAS-Bench-201 uses) and max pooling never picks
+/// padding. Planes are spread over the pool.
+public enum Pool2D {
+    /// `output[o] = mean of the window's inputs`.
+    public static func averageForward(
+        _ shape: Pool2DShape, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, pool: ThreadPool? = .shared
+    ) {
+        forEachWindow(shape, pool: pool) { inputPlane, outputIndex, rows, columns in
+            var sum: Float = 0
+            for row in rows { for column in columns { sum += input[inputPlane + row * shape.input.width + column] } }
+            output[outputIndex] = sum / Float(rows.count * columns.count)
+        }
+    }
+
+    /// `inputGradient` (overwritten): each output's gradient shared equally by its window's inputs.
+    public static func averageBackward(
+        _ shape: Pool2DShape, outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>,
+        pool: ThreadPool? = .shared
+    ) {
+        inputGradient.update(repeating: 0, count: shape.input.count)
+        forEachWindow(shape, pool: pool) { inputPlane, outputIndex, rows, columns in
+            let share = outputGradient[outputIndex] / Float(rows.count * columns.count)
+            for row in rows { for column in columns { inputGradient[inputPlane + row * shape.input.width + column] += share } }
+        }
+    }
+
+    /// `output[o] = max of the window's inputs`.
+    public static func maxForward(
+        _ shape: Pool2DShape, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, pool: ThreadPool? = .shared
+    ) {
+        forEachWindow(shape, pool: pool) { inputPlane, outputIndex, rows, columns in
+            output[outputIndex] = input[inputPlane + argmax(input + inputPlane, width: shape.input.width, rows, columns)]
+        }
+    }
+
+    /// `inputGradient` (overwritten): each output's gradient goes to its window's maximum (the first
+    /// one on ties), found again in `input`, the forward pass's input.
+    public static func maxBackward(
+        _ shape: Pool2DShape, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+        inputGradient: UnsafeMutablePointer<Float>, pool: ThreadPool? = .shared
+    ) {
+        inputGradient.update(repeating: 0, count: shape.input.count)
+        forEachWindow(shape, pool: pool) { inputPlane, outputIndex, rows, columns in
+            let winner = inputPlane + argmax(input + inputPlane, width: shape.input.width, rows, columns)
+            inputGradient[winner] += outputGradient[outputIndex]
+        }
+    }
+
+    /// `output[n][c] = mean of plane (n, c)`; `output` has `batch · channels` elements.
+    public static func globalAverageForward(
+        _ shape: FeatureMapShape, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>
+    ) {
+        let scale = 1 / Float(shape.plane)
+        for plane in 0..<shape.batch * shape.channels {
+            output[plane] = VectorMath.sum(input + plane * shape.plane, count: shape.plane) * scale
+        }
+    }
+
+    /// `inputGradient[n][c][·] = outputGradient[n][c] / (height · width)` (overwritten).
+    public static func globalAverageBackward(
+        _ shape: FeatureMapShape, outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>
+    ) {
+        let scale = 1 / Float(shape.plane)
+        for plane in 0..<shape.batch * shape.channels {
+            (inputGradient + plane * shape.plane).update(repeating: outputGradient[plane] * scale, count: shape.plane)
+        }
+    }
+
+    /// Offset, within a plane, of the first largest input of a window.
+    private static func argmax(_ plane: UnsafePointer<Float>, width: Int, _ rows: Range<Int>, _ columns: Range<Int>) -> Int {
+        var best = rows.lowerBound * width + columns.lowerBound
+        for row in rows {
+            for column in columns where plane[row * width + column] > plane[best] { best = row * width + column }
+        }
+        return best
+    }
+
+    /// Calls `body(inputPlaneOffset, outputIndex, rows, columns)` for every window, with the window
+    /// clipped to the image. Planes are split between threads, so that no two threads write into the
+    /// same plane.
+    private static func forEachWindow(
+        _ shape: Pool2DShape, pool: ThreadPool?, _ body: (Int, Int, Range<Int>, Range<Int>) -> Void
+    ) {
+        let input = shape.input, planes = input.batch * input.channels
+        let minimumPlanes = max(1, (1 << 14) / max(1, input.plane))
+        ThreadPool.forEachChunk(of: planes, minimumChunk: minimumPlanes, pool: pool) { planeRange in
+            for plane in planeRange {
+                var outputIndex = plane * shape.outHeight * shape.outWidth
+                for oh in 0..<shape.outHeight {
+                    let top = oh * shape.stride - shape.padding
+                    let rows = max(0, top)..<min(input.height, top + shape.kernelSize)
+                    for ow in 0..<shape.outWidth {
+                        let left = ow * shape.stride - shape.padding
+                        let columns = max(0, left)..<min(input.width, left + shape.kernelSize)
+                        body(plane * input.plane, outputIndex, rows, columns)
+                        outputIndex += 1
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+/// Small SIMD loops over contiguous floats shared by the normalization, pooling and loss kernels.
+enum VectorMath {
+    /// `Σ x[i]`.
+    static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        reduce(x, x, count: count) { sum, a, _ in sum + a }
+    }
+
+    /// `Σ x[i] · y[i]`.
+    static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) -> Float {
+        reduce(x, y, count: count) { sum, a, b in sum.addingProduct(a, b) }
+    }
+
+    /// `Σ (x[i] − center)²`.
+    static func sumOfSquaredDeviations(_ x: UnsafePointer<Float>, count: Int, from center: Float) -> Float {
+        let center = SIMD8<Float>(repeating: center)
+        return reduce(x, x, count: count, padding: center[0]) { sum, a, _ in
+            let deviation = a - center
+            return sum.addingProduct(deviation, deviation)
+        }
+    }
+
+    /// `y[i] = x[i] · scale + shift` (`y` may be `x`).
+    static func affine(
+        _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int, scale: Float, shift: Float
+    ) {
+        let scaleVector = SIMD8<Float>(repeating: scale), shiftVector = SIMD8<Float>(repeating: shift)
+        var index = 0
+        while index + 8 <= count {
+            let value = UnsafeRawPointer(x + index).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(y + index).storeBytes(of: shiftVector.addingProduct(value, scaleVector), as: SIMD8<Float>.self)
+            index += 8
+        }
+        while index < count {
+            y[index] = x[index] * scale + shift
+            index += 1
+        }
+    }
+
+    /// Folds `combine(partial, x[i…i+7], y[i…i+7])` over both arrays, then adds the lanes. The
+    /// tail is padded with `padding`, which must make `combine` add nothing.
+    @inline(__always)
+    private static func reduce(
+        _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int, padding: Float = 0,
+        _ combine: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>
+    ) -> Float {
+        var first = SIMD8<Float>(), second = SIMD8<Float>()
+        var index = 0
+        while index + 16 <= count {
+            first = combine(first, UnsafeRawPointer(x + index).loadUnaligned(as: SIMD8<Float>.self),
+                            UnsafeRawPointer(y + index).loadUnaligned(as: SIMD8<Float>.self))
+            second = combine(second, UnsafeRawPointer(x + index + 8).loadUnaligned(as: SIMD8<Float>.self),
+                             UnsafeRawPointer(y + index + 8).loadUnaligned(as: SIMD8<Float>.self))
+            index += 16
+        }
+        while index < count {
+            let lanes = min(8, count - index)
+            var a = SIMD8<Float>(repeating: padding), b = SIMD8<Float>(repeating: padding)
+            for lane in 0..<lanes { a[lane] = x[index + lane]; b[lane] = y[index + lane] }
+            second = combine(second, a, b)
+            index += lanes
+        }
+        return (first + second).sum()
+    }
+}

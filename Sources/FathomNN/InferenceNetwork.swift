@@ -1,0 +1,44 @@
+import FathomGraph
+import FathomKernels
+import FathomSpaces
+
+/// A network compiled from a graph for inference at a fixed batch size: activations allocated once, batch norm
+/// folded into the convolution before it, activations applied in place, dead layers (NAS-Bench-201 edges that cannot
+/// reach the output) dropped unless asked to keep them. `run` allocates nothing.
+public final class InferenceNetwork: @unchecked Sendable {
+    public let graph: NetworkGraph
+    public let batch: Int
+    /// Whether dead layers were dropped (part of every measurement's context).
+    public let dropsDeadLayers: Bool
+    private let steps: [InferenceStep]
+    private let buffers: [AlignedBuffer]
+    private let bufferOfLayer: [Int]
+    private let pool: ThreadPool
+
+    /// Compiles `graph` with `parameters` for `batch` images, running kernels on `pool`.
+    public init(graph: NetworkGraph, parameters: NetworkParameters, batch: Int, dropDeadLayers: Bool = true, pool: ThreadPool = .shared) {
+        precondition(batch > 0, "batch must be positive")
+        self.graph = graph
+        self.batch = batch
+        self.dropsDeadLayers = dropDeadLayers
+        self.pool = pool
+        let plan = InferencePlan(graph: graph, parameters: parameters, batch: batch, dropDeadLayers: dropDeadLayers)
+        steps = plan.steps
+        bufferOfLayer = plan.bufferOfLayer
+        buffers = plan.bufferSizes.map { AlignedBuffer(count: $0) }
+    }
+
+    /// The input activation, `batch × C × H × W` floats, to fill before `run()`.
+    public var input: UnsafeMutablePointer<Float> { buffers[bufferOfLayer[0]].baseAddress }
+
+    /// The output activation (`batch × classes` logits) after `run()`.
+    public var output: UnsafePointer<Float> { UnsafePointer(buffers[bufferOfLayer[graph.output]].baseAddress) }
+
+    /// Multiply-adds of one run (live layers when dead ones are dropped), for throughput figures.
+    public var multiplyAdds: Int { batch * (dropsDeadLayers ? graph.liveFlops : graph.flops) }
+
+    /// Runs the network on `input`.
+    public func run() {
+        for step in steps { step.execute(buffers, pool: pool) }
+    }
+}

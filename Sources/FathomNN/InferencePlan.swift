@@ -1,0 +1,106 @@
+import FathomGraph
+import FathomKernels
+import FathomSpaces
+
+/// Turns a graph into inference steps and a buffer assignment.
+///
+/// - A conv whose only reader is a batch norm gets the norm folded into its weights and bias (`w·s`, `b·s + β − μ·s`
+///   with `s = γ/√(σ² + ε)`), and the norm becomes an alias of the conv's output.
+/// - An activation whose input has no other reader runs in place.
+/// - Dead layers are skipped when `dropDeadLayers` is set.
+struct InferencePlan {
+    private(set) var steps: [InferenceStep] = []
+    private(set) var bufferOfLayer: [Int]
+    private(set) var bufferSizes: [Int] = []
+
+    static let epsilon: Float = 1e-5
+
+    init(graph: NetworkGraph, parameters: NetworkParameters, batch: Int, dropDeadLayers: Bool) {
+        bufferOfLayer = [Int](repeating: -1, count: graph.layers.count)
+        let skip = graph.layers.map { dropDeadLayers && $0.isDead && $0.id != 0 }
+        var readers = [Int](repeating: 0, count: graph.layers.count)
+        for layer in graph.layers where !skip[layer.id] { for input in layer.inputs { readers[input] += 1 } }
+        var folded = Set<Int>()
+        for layer in graph.layers where !skip[layer.id] {
+            func feature(_ id: Int) -> FeatureMapShape {
+                let s = graph.layers[id].shape
+                return FeatureMapShape(batch: batch, channels: s.channels, height: s.height, width: s.width)
+            }
+            func newBuffer() -> Int {
+                bufferSizes.append(batch * layer.shape.count)
+                bufferOfLayer[layer.id] = bufferSizes.count - 1
+                return bufferSizes.count - 1
+            }
+            let p = parameters.layers[layer.id]
+            let inputs = layer.inputs.map { bufferOfLayer[$0] }
+            switch layer.op {
+            case .input:
+                _ = newBuffer()
+            case let .convolution(c):
+                let x = graph.layers[layer.inputs[0]].shape
+                let shape = Conv2DShape(batch: batch, inChannels: x.channels, inHeight: x.height, inWidth: x.width, outChannels: c.outChannels,
+                                        kernelSize: c.kernel, stride: c.stride, padding: c.padding, groups: c.groups)
+                var weights = p.weights!, bias = p.bias
+                if let norm = Self.onlyReaderIsBatchNorm(layer.id, graph: graph, readers: readers, skip: skip) {
+                    (weights, bias) = Self.fold(weights: weights, bias: bias, norm: parameters.layers[norm], outChannels: c.outChannels)
+                    folded.insert(norm)
+                }
+                steps.append(.convolution(shape, weights: weights, bias: bias, input: inputs[0], output: newBuffer()))
+            case .batchNorm:
+                if folded.contains(layer.id) {
+                    bufferOfLayer[layer.id] = inputs[0]
+                } else {
+                    let view = LayerParametersView(gamma: p.gamma!, beta: p.beta!, mean: p.runningMean!, variance: p.runningVariance!)
+                    steps.append(.batchNorm(feature(layer.id), view, input: inputs[0], output: newBuffer()))
+                }
+            case let .activation(a):
+                let f: FathomKernels.Activation = a == .relu ? .relu : a == .relu6 ? .relu6 : .hardSwish
+                let output = readers[layer.inputs[0]] == 1 && layer.inputs[0] != 0 ? inputs[0] : newBuffer()
+                bufferOfLayer[layer.id] = output
+                steps.append(.activation(f, count: batch * layer.shape.count, input: inputs[0], output: output))
+            case .hardSigmoid:
+                let output = readers[layer.inputs[0]] == 1 ? inputs[0] : newBuffer()
+                bufferOfLayer[layer.id] = output
+                steps.append(.activation(.hardSigmoid, count: batch * layer.shape.count, input: inputs[0], output: output))
+            case let .averagePool(w):
+                steps.append(.averagePool(Pool2DShape(input: feature(layer.inputs[0]), kernelSize: w.kernel, stride: w.stride, padding: w.padding),
+                                          input: inputs[0], output: newBuffer()))
+            case let .maxPool(w):
+                steps.append(.maxPool(Pool2DShape(input: feature(layer.inputs[0]), kernelSize: w.kernel, stride: w.stride, padding: w.padding),
+                                      input: inputs[0], output: newBuffer()))
+            case .globalAveragePool:
+                steps.append(.globalAveragePool(feature(layer.inputs[0]), input: inputs[0], output: newBuffer()))
+            case let .linear(out, _):
+                steps.append(.linear(batch: batch, inFeatures: graph.layers[layer.inputs[0]].shape.count, outFeatures: out,
+                                     weights: p.weights!, bias: p.bias, input: inputs[0], output: newBuffer()))
+            case .add:
+                steps.append(.add(inputs: inputs, count: batch * layer.shape.count, output: newBuffer()))
+            case .channelScale:
+                steps.append(.channelScale(feature(layer.id), input: inputs[0], gate: inputs[1], output: newBuffer()))
+            case let .channelShuffle(groups):
+                steps.append(.channelShuffle(feature(layer.id), groups: groups, input: inputs[0], output: newBuffer()))
+            case .zero:
+                steps.append(.zero(count: batch * layer.shape.count, output: newBuffer()))
+            }
+        }
+    }
+
+    private static func onlyReaderIsBatchNorm(_ id: Int, graph: NetworkGraph, readers: [Int], skip: [Bool]) -> Int? {
+        guard readers[id] == 1,
+              let reader = graph.layers.first(where: { !skip[$0.id] && $0.inputs.contains(id) }),
+              case .batchNorm = reader.op else { return nil }
+        return reader.id
+    }
+
+    private static func fold(weights: AlignedBuffer, bias: AlignedBuffer?, norm: LayerParameters, outChannels: Int) -> (AlignedBuffer, AlignedBuffer) {
+        let perChannel = weights.count / outChannels
+        let w = AlignedBuffer(count: weights.count, zeroed: false), b = AlignedBuffer(count: outChannels, zeroed: false)
+        for c in 0..<outChannels {
+            let scale = norm.gamma!.baseAddress[c] / (norm.runningVariance!.baseAddress[c] + epsilon).squareRoot()
+            for i in 0..<perChannel { w.baseAddress[c * perChannel + i] = weights.baseAddress[c * perChannel + i] * scale }
+            let original = bias?.baseAddress[c] ?? 0
+            b.baseAddress[c] = (original - norm.runningMean!.baseAddress[c]) * scale + norm.beta!.baseAddress[c]
+        }
+        return (w, b)
+    }
+}

@@ -1,0 +1,61 @@
+import FathomGraph
+import FathomKernels
+import FathomNN
+import FathomSpaces
+import Testing
+
+@Suite struct InferenceNetworkTests {
+    /// Parameters with non-trivial batch-norm statistics, so that folding is really exercised.
+    static func parameters(_ graph: NetworkGraph, seed: UInt64) -> NetworkParameters {
+        let parameters = NetworkParameters(graph: graph, seed: seed)
+        var rng = SeededGenerator(seed: seed &+ 1)
+        for p in parameters.layers {
+            for (buffer, low, high) in [(p.gamma, 0.5, 1.5), (p.beta, -0.2, 0.2), (p.runningMean, -0.2, 0.2), (p.runningVariance, 0.5, 2.0)] {
+                guard let buffer else { continue }
+                for i in 0..<buffer.count { buffer.baseAddress[i] = Float(low + (high - low) * rng.unit()) }
+            }
+            if let bias = p.bias { for i in 0..<bias.count { bias.baseAddress[i] = Float(rng.unit() - 0.5) * 0.2 } }
+        }
+        return parameters
+    }
+
+    func compare(space name: String, arch text: String? = nil, batch: Int, seed: UInt64, dropDead: Bool = true) throws -> Double {
+        let space = try SearchSpace.load(name)
+        let arch = try text.map(space.parse) ?? space.sample(count: 1, seed: seed)[0]
+        let graph = try NetworkGraph(space: space, arch: arch)
+        let parameters = Self.parameters(graph, seed: seed)
+        let network = InferenceNetwork(graph: graph, parameters: parameters, batch: batch, dropDeadLayers: dropDead, pool: ThreadPool(threadCount: 2))
+        var rng = SeededGenerator(seed: 99)
+        let count = batch * graph.inputShape.count
+        let input = (0..<count).map { _ in rng.unit() * 2 - 1 }
+        for i in 0..<count { network.input[i] = Float(input[i]) }
+        network.run()
+        let expected = ReferenceEvaluator(graph: graph, parameters: parameters, batch: batch).run(input: input)
+        let scale = max(expected.map(abs).max() ?? 1, 1e-3)
+        return (0..<expected.count).map { abs(Double(network.output[$0]) - expected[$0]) / scale }.max() ?? 0
+    }
+
+    @Test(arguments: [1, 2, 3]) func fmnistCellMatchesTheReference(seed: UInt64) throws {
+        #expect(try compare(space: "fmnist-cell", batch: 2, seed: seed) < 1e-4)
+    }
+
+    @Test(arguments: [1, 2]) func fmnistMBV3MatchesTheReference(seed: UInt64) throws {
+        #expect(try compare(space: "fmnist-mbv3", batch: 1, seed: seed) < 1e-4)
+    }
+
+    @Test func groupedShuffledFBNetLayersMatchTheReference() throws {
+        let ops = ["k3_e1_g2", "k5_e1_g2", "k3_e3", "skip", "k5_e6"] + Array(repeating: "skip", count: 17)
+        #expect(try compare(space: "fbnet", arch: ops.joined(separator: "-"), batch: 1, seed: 4) < 1e-4)
+    }
+
+    @Test func droppingDeadEdgesKeepsTheOutput() throws {
+        // Edge 2<-1 and 2<-0 feed node 2, which never reaches node 3: dead, so dropping them changes nothing.
+        let arch = "|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|none~2|"
+        #expect(try compare(space: "fmnist-cell", arch: arch, batch: 1, seed: 5, dropDead: true) < 1e-4)
+        #expect(try compare(space: "fmnist-cell", arch: arch, batch: 1, seed: 5, dropDead: false) < 1e-4)
+    }
+
+    @Test func disconnectedCellsGiveAConstantOutput() throws {
+        #expect(try compare(space: "fmnist-cell", arch: "|none~0|+|none~0|none~1|+|nor_conv_1x1~0|none~1|none~2|", batch: 2, seed: 6) < 1e-4)
+    }
+}
