@@ -22,6 +22,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(name: "FathomSpaces"),
@@ -30,7 +31,7 @@ let package = Package(
         .target(name: "FathomNN", dependencies: ["FathomKernels", "FathomGraph", "FathomSpaces"], swiftSettings: simdFlags + releaseSpeed),
         .target(name: "FathomPredict", dependencies: ["FathomSpaces", "FathomGraph"], swiftSettings: simdFlags + releaseSpeed),
         .target(name: "FathomSearch", dependencies: ["FathomSpaces"]),
-        .target(name: "FathomMeasure", dependencies: ["FathomKernels", "FathomGraph", "FathomNN"]),
+        .target(name: "FathomMeasure", dependencies: ["FathomKernels", "FathomGraph", "FathomNN", "FathomSpaces", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "FathomExperiments", dependencies: ["FathomSpaces", "FathomGraph", "FathomSearch", "FathomPredict", "FathomMeasure"]),
         .executableTarget(
             name: "fathom",
