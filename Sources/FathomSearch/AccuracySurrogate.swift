@@ -11,7 +11,10 @@ import FathomSpaces
 struct AccuracySurrogate {
     let pairWeight: Double
     let ridge: Double
+    let layout: ChoiceLayout
     private var archs: [[Int]] = []
+    /// The one-hot columns of each point's active genes.
+    private var columns: [[Int]] = []
     private var targets: [Double] = []
     /// Row-major lower-triangular Cholesky factor of `K + ridge·I`, `capacity` wide.
     private var factor: [Double] = []
@@ -19,17 +22,23 @@ struct AccuracySurrogate {
     private var mean = 0.0
     private var weights: [Double] = []
 
-    init(pairWeight: Double, ridge: Double) {
+    init(pairWeight: Double, ridge: Double, layout: ChoiceLayout) {
         self.pairWeight = pairWeight
         self.ridge = ridge
+        self.layout = layout
     }
 
     var count: Int { archs.count }
 
     private func kernel(_ a: [Int], _ b: [Int]) -> Double {
-        var shared = 0.0
-        for (x, y) in zip(a, b) where x == y && x >= 0 { shared += 1 }
-        return 1 + shared + pairWeight * shared * (shared - 1) / 2
+        var shared = 0
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                for i in 0..<a.count where a[i] == b[i] && a[i] >= 0 { shared += 1 }
+            }
+        }
+        let s = Double(shared)
+        return 1 + s + pairWeight * s * (s - 1) / 2
     }
 
     /// Adds one observation and refits.
@@ -45,6 +54,7 @@ struct AccuracySurrogate {
         for k in 0..<m { factor[m * capacity + k] = row[k] }
         factor[m * capacity + m] = max(diagonal, ridge).squareRoot()
         archs.append(arch.genes)
+        columns.append(layout.columns(of: arch))
         targets.append(accuracy)
         refit()
     }
@@ -78,33 +88,33 @@ struct AccuracySurrogate {
 
     /// The predicted accuracy of `arch`.
     func predict(_ arch: Architecture) -> Double {
-        zip(archs, weights).reduce(mean) { $0 + $1.1 * kernel($1.0, arch.genes) }
+        var total = mean
+        for m in archs.indices { total += weights[m] * kernel(archs[m], arch.genes) }
+        return total
     }
 
-    /// The expected prediction when gene `i` takes value `j` with probability `p[i][j]` independently.
-    func value(_ p: [[Double]]) -> Double {
-        zip(archs, weights).reduce(mean) { total, item in
-            let q = matchProbabilities(item.0, p)
-            let s = q.reduce(0, +), squares = q.reduce(0) { $0 + $1 * $1 }
-            return total + item.1 * (1 + s + pairWeight * (s * s - squares) / 2)
-        }
-    }
-
-    /// The gradient of `value(p)` with respect to every `p[i][j]`.
-    func gradient(_ p: [[Double]]) -> [[Double]] {
-        var g = p.map { Array(repeating: 0.0, count: $0.count) }
-        for (x, w) in zip(archs, weights) {
-            let q = matchProbabilities(x, p)
-            let s = q.reduce(0, +)
-            for (i, value) in x.enumerated() where value >= 0 {
-                g[i][value] += w * (1 + pairWeight * (s - q[i]))
+    /// The expected prediction when every gene is drawn independently from its columns of `p` (flat in `layout`).
+    func value(_ p: [Double]) -> Double {
+        var total = mean
+        for (x, w) in zip(columns, weights) {
+            var s = 0.0, squares = 0.0
+            for c in x {
+                s += p[c]
+                squares += p[c] * p[c]
             }
+            total += w * (1 + s + pairWeight * (s * s - squares) / 2)
+        }
+        return total
+    }
+
+    /// The gradient of `value(p)` with respect to every column of `p`.
+    func gradient(_ p: [Double]) -> [Double] {
+        var g = Array(repeating: 0.0, count: p.count)
+        for (x, w) in zip(columns, weights) {
+            var s = 0.0
+            for c in x { s += p[c] }
+            for c in x { g[c] += w * (1 + pairWeight * (s - p[c])) }
         }
         return g
-    }
-
-    /// The probability that each gene of `p` matches `x` (0 where `x`'s gene is inactive).
-    private func matchProbabilities(_ x: [Int], _ p: [[Double]]) -> [Double] {
-        x.indices.map { x[$0] >= 0 ? p[$0][x[$0]] : 0 }
     }
 }

@@ -4,15 +4,15 @@ extension AdditiveLatencyModel {
     /// The additive model closest in least squares (with a small ridge) to `samples`, for a latency source that is
     /// not additive (a predictor, the agent): the constant is the mean latency, each active gene's choice adds a
     /// fitted cost, and a choice never seen costs 0 (the average). Nil without samples.
-    static func fitted(to samples: [(arch: Architecture, ms: Double)], choices: [Int], ridge: Double = 1e-3) -> AdditiveLatencyModel? {
+    static func fitted(to samples: [(arch: Architecture, ms: Double)], layout: ChoiceLayout,
+                       ridge: Double = 1e-3) -> AdditiveLatencyModel? {
         guard !samples.isEmpty else { return nil }
-        let offsets = choices.reduce(into: [0]) { $0.append($0[$0.count - 1] + $1) }
-        let width = offsets[choices.count]
+        let width = layout.width
         let mean = samples.reduce(0) { $0 + $1.ms } / Double(samples.count)
         var normal = Array(repeating: 0.0, count: width * width)
         var right = Array(repeating: 0.0, count: width)
         for sample in samples {
-            let columns = sample.arch.genes.enumerated().filter { $0.element >= 0 }.map { offsets[$0.offset] + $0.element }
+            let columns = layout.columns(of: sample.arch)
             for i in columns {
                 right[i] += sample.ms - mean
                 for j in columns { normal[i * width + j] += 1 }
@@ -20,6 +20,6 @@ extension AdditiveLatencyModel {
         }
         for i in 0..<width { normal[i * width + i] += ridge }
         guard let weights = CholeskySolver.solve(normal, right) else { return nil }
-        return AdditiveLatencyModel(constant: mean, costs: choices.indices.map { Array(weights[offsets[$0]..<offsets[$0 + 1]]) })
+        return AdditiveLatencyModel(constant: mean, costs: (0..<layout.genes).map { Array(weights[layout.columns($0)]) })
     }
 }

@@ -23,15 +23,6 @@ public struct AdditiveLatencyModel: Hashable, Sendable {
         }
         return total
     }
-
-    /// The expected latency when gene `i` takes value `j` with probability `probabilities[i][j]` (every gene active).
-    func expectedLatency(_ probabilities: [[Double]]) -> Double {
-        var total = constant
-        for (gene, row) in probabilities.enumerated() {
-            for (choice, p) in row.enumerated() { total += p * costs[gene][choice] }
-        }
-        return total
-    }
 }
 
 /// A latency source that is exactly additive over genes (a per-layer lookup table): strategies that can use the

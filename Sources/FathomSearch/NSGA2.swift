@@ -7,17 +7,22 @@ import FathomSpaces
 ///
 /// Each generation: binary tournaments on (front rank, crowding distance) pick parents, uniform crossover (with
 /// probability `crossoverRate`) then a one-gene mutation makes a child; parents and distinct new children are merged
-/// and the best `population` kept by rank, then crowding. Returns the best feasible point and the Pareto front of
-/// every queried candidate (a superset of the final population's first front).
+/// and the best `population` kept by rank, then crowding. Crossover is off by default: on synthetic constrained
+/// spaces of 6-8 genes it lowered the hit rate of the constrained optimum at every rate tried.
+///
+/// Returns the best feasible point and the Pareto front of every queried candidate (an archive: the final population
+/// may have lost front points to crowding).
 public struct NSGA2: SearchStrategy {
     public let name = "nsga2"
+    /// Members kept per generation (and children made per generation).
     public var population: Int
+    /// Probability that a child starts from the uniform crossover of its parents rather than the first parent.
     public var crossoverRate: Double
     /// Children drawn per offspring slot before new parents are chosen.
     public var redraws: Int
 
     /// Defaults tuned on a synthetic space for budgets of a few hundred queries.
-    public init(population: Int = 20, crossoverRate: Double = 0.9, redraws: Int = 10) {
+    public init(population: Int = 20, crossoverRate: Double = 0, redraws: Int = 10) {
         self.population = population
         self.crossoverRate = crossoverRate
         self.redraws = redraws
@@ -25,7 +30,8 @@ public struct NSGA2: SearchStrategy {
 
     public func search(_ request: SearchRequest, accuracy: any AccuracySource, latency: any LatencySource) throws -> SearchResult {
         guard population >= 2, (0...1).contains(crossoverRate), redraws > 0 else {
-            throw SearchError.invalidSetting(name: "nsga2 population/crossover/redraws", value: "\(population)/\(crossoverRate)/\(redraws)",
+            throw SearchError.invalidSetting(name: "nsga2 population/crossover/redraws",
+                                             value: "\(population)/\(crossoverRate)/\(redraws)",
                                              expected: "population ≥ 2, crossover rate in 0...1, redraws ≥ 1")
         }
         return try SearchSession.run(name, request, accuracy: accuracy, latency: latency) { session in

@@ -22,8 +22,8 @@ public struct RegularizedEvolution: SearchStrategy {
 
     public func search(_ request: SearchRequest, accuracy: any AccuracySource, latency: any LatencySource) throws -> SearchResult {
         guard population > 0, (1...population).contains(sampleSize), redraws > 0 else {
-            throw SearchError.invalidSetting(name: "evolution population/sample/redraws", value: "\(population)/\(sampleSize)/\(redraws)",
-                                             expected: "population ≥ 1, 1 ≤ sample ≤ population, redraws ≥ 1")
+            throw SearchError.invalidSetting(name: "evolution population/sample/redraws",
+                                             value: "\(population)/\(sampleSize)/\(redraws)", expected: "population ≥ 1, 1 ≤ sample ≤ population, redraws ≥ 1")
         }
         return try SearchSession.run(name, request, accuracy: accuracy, latency: latency) { session in
             var members: [Candidate] = []

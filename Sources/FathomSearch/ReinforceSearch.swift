@@ -9,7 +9,9 @@ import FathomSpaces
 /// baseline; Adam ascends the logits.
 ///
 /// The correction costs many latency evaluations: run it on a cheap latency source (a table or predictor) and
-/// verify the answer on the device afterwards.
+/// verify the answer on the device afterwards. Repeated samples are answered from the cache and still train the
+/// policy; once it has converged every sample is a repeat, and the search ends after `SearchRequest.patience` such
+/// proposals, possibly with queries left.
 public struct ReinforceSearch: SearchStrategy {
     public let name = "reinforce"
     /// Adam's learning rate on the logits.
@@ -20,7 +22,7 @@ public struct ReinforceSearch: SearchStrategy {
     public var monteCarloSamples: Int
 
     /// Defaults tuned on a synthetic space for budgets of a few hundred queries.
-    public init(learningRate: Double = 0.1, baselineDecay: Double = 0.9, monteCarloSamples: Int = 64) {
+    public init(learningRate: Double = 0.03, baselineDecay: Double = 0.9, monteCarloSamples: Int = 64) {
         self.learningRate = learningRate
         self.baselineDecay = baselineDecay
         self.monteCarloSamples = monteCarloSamples

@@ -37,7 +37,8 @@ public struct SearchRequest: Sendable {
 
     func validate() throws {
         guard latencyBudgetMs.isFinite, latencyBudgetMs > 0 else { throw SearchError.invalidBudget(latencyBudgetMs) }
-        guard queries > 0 else { throw SearchError.invalidSetting(name: "queries", value: "\(queries)", expected: "a positive count") }
-        guard patience > 0 else { throw SearchError.invalidSetting(name: "patience", value: "\(patience)", expected: "a positive count") }
+        for (name, value) in [("queries", queries), ("patience", patience)] where value <= 0 {
+            throw SearchError.invalidSetting(name: name, value: "\(value)", expected: "a positive count")
+        }
     }
 }

@@ -5,20 +5,20 @@
 /// every gene at its cheapest hull point, then buy the hull increments in decreasing order of gain per cost until
 /// the capacity is used; the last increment may be fractional, so at most one gene mixes two choices.
 enum SimplexKnapsackOracle {
-    /// The maximiser `x` (`x[gene][choice]`, each row on the simplex) of `Σ gains·x` subject to
+    /// The maximiser `x` (flat in `layout`, each gene's columns on the simplex) of `Σ gains·x` subject to
     /// `Σ costs·x <= capacity`, or nil when even the cheapest choices exceed the capacity.
     /// - Complexity: O(N log N) for N choices in all.
-    static func maximise(gains: [[Double]], costs: [[Double]], capacity: Double) -> [[Double]]? {
-        var x = gains.map { Array(repeating: 0.0, count: $0.count) }
+    static func maximise(gains: [Double], costs: [Double], capacity: Double, layout: ChoiceLayout) -> [Double]? {
+        var x = Array(repeating: 0.0, count: layout.width)
         var increments: [(slope: Double, gene: Int, from: Int, to: Int, cost: Double)] = []
         var remaining = capacity
-        for gene in gains.indices {
-            let hull = upperHull(gains: gains[gene], costs: costs[gene])
-            x[gene][hull[0]] = 1
-            remaining -= costs[gene][hull[0]]
+        for gene in 0..<layout.genes {
+            let hull = upperHull(gains: gains, costs: costs, columns: layout.columns(gene))
+            x[hull[0]] = 1
+            remaining -= costs[hull[0]]
             for (from, to) in zip(hull, hull.dropFirst()) {
-                let cost = costs[gene][to] - costs[gene][from]
-                increments.append(((gains[gene][to] - gains[gene][from]) / cost, gene, from, to, cost))
+                let cost = costs[to] - costs[from]
+                increments.append(((gains[to] - gains[from]) / cost, gene, from, to, cost))
             }
         }
         let tolerance = 1e-12 * max(1, abs(capacity))
@@ -27,17 +27,17 @@ enum SimplexKnapsackOracle {
         increments.sort { ($0.slope, -$0.gene, -$0.cost) > ($1.slope, -$1.gene, -$1.cost) }
         for step in increments where remaining > 0 {
             let fraction = min(1, remaining / step.cost)
-            x[step.gene][step.from] -= fraction
-            x[step.gene][step.to] += fraction
+            x[step.from] -= fraction
+            x[step.to] += fraction
             remaining -= fraction * step.cost
         }
         return x
     }
 
-    /// The choices on the upper-left convex hull of (cost, gain), by increasing cost: the cheapest (most gainful
+    /// The columns on the upper-left convex hull of (cost, gain), by increasing cost: the cheapest (most gainful
     /// among equally cheap) first, then only points that add gain at a decreasing rate.
-    private static func upperHull(gains: [Double], costs: [Double]) -> [Int] {
-        let order = gains.indices.sorted { (costs[$0], -gains[$0], $0) < (costs[$1], -gains[$1], $1) }
+    private static func upperHull(gains: [Double], costs: [Double], columns: Range<Int>) -> [Int] {
+        let order = columns.sorted { (costs[$0], -gains[$0], $0) < (costs[$1], -gains[$1], $1) }
         var hull: [Int] = []
         for i in order {
             if let last = hull.last, gains[i] <= gains[last] { continue }
