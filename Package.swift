@@ -23,20 +23,23 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .target(name: "FathomSpaces"),
         .target(name: "FathomGraph", dependencies: ["FathomSpaces"]),
         .target(name: "FathomKernels", swiftSettings: simdFlags + releaseSpeed),
-        .target(name: "FathomNN", dependencies: ["FathomKernels", "FathomGraph", "FathomSpaces"], swiftSettings: simdFlags + releaseSpeed),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(name: "FathomNN", dependencies: ["FathomKernels", "FathomGraph", "FathomSpaces", "CZlib"], swiftSettings: simdFlags + releaseSpeed),
         .target(name: "FathomPredict", dependencies: ["FathomSpaces", "FathomGraph"], swiftSettings: simdFlags + releaseSpeed),
         .target(name: "FathomSearch", dependencies: ["FathomSpaces"]),
         .target(name: "FathomMeasure", dependencies: ["FathomKernels", "FathomGraph", "FathomNN", "FathomSpaces", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "FathomExperiments", dependencies: ["FathomSpaces", "FathomGraph", "FathomSearch", "FathomPredict", "FathomMeasure"]),
+        .target(name: "FathomONNX", dependencies: ["FathomGraph", "FathomNN", "FathomKernels", "FathomSpaces", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "FathomExperiments", dependencies: ["FathomSpaces", "FathomGraph", "FathomSearch", "FathomPredict", "FathomMeasure", "FathomNN"]),
         .executableTarget(
             name: "fathom",
             dependencies: [
-                "FathomSpaces", "FathomGraph", "FathomKernels", "FathomNN", "FathomMeasure", "FathomSearch", "FathomExperiments",
+                "FathomSpaces", "FathomGraph", "FathomKernels", "FathomNN", "FathomMeasure", "FathomSearch", "FathomExperiments", "FathomONNX",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -48,6 +51,7 @@ let package = Package(
         .testTarget(name: "FathomSearchTests", dependencies: ["FathomSearch"]),
         .testTarget(name: "FathomMeasureTests", dependencies: ["FathomMeasure"]),
         .testTarget(name: "FathomExperimentsTests", dependencies: ["FathomExperiments"]),
+        .testTarget(name: "FathomONNXTests", dependencies: ["FathomONNX", "FathomGraph", "FathomNN", "FathomSpaces", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .testTarget(name: "EndToEndTests", dependencies: ["FathomSpaces"]),
     ]
 )

@@ -38,7 +38,12 @@ public struct ParetoPlot {
     /// The SVG document.
     public func svg() -> String {
         let xs = points.map(\.latencyMs) + [budgetMs, chosen.latencyMs], ys = points.map(\.accuracy) + [chosen.accuracy]
-        let (x0, x1) = Self.padded(xs.min() ?? 0, xs.max() ?? 1), (y0, y1) = Self.padded(ys.min() ?? 0, ys.max() ?? 1)
+        // The accuracy axis starts at the 5th percentile so that a few collapsed networks do not flatten the rest;
+        // points below it are counted in the legend instead of drawn.
+        let sortedY = ys.sorted()
+        let floor = sortedY[Int(Double(sortedY.count - 1) * 0.05)]
+        let hidden = points.filter { $0.accuracy < floor }.count
+        let (x0, x1) = Self.padded(xs.min() ?? 0, xs.max() ?? 1), (y0, y1) = Self.padded(floor, sortedY.last ?? 1)
         let plotW = width - left - right, plotH = height - top - bottom
         func px(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * plotW }
         func py(_ y: Double) -> Double { top + (1 - (y - y0) / (y1 - y0)) * plotH }
@@ -60,10 +65,10 @@ public struct ParetoPlot {
         }
         svg += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 15))\" text-anchor=\"middle\">latency (ms)</text>\n"
         svg += "<text transform=\"translate(18 \(f(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(Self.escape(accuracyLabel))</text>\n"
-        for p in points {
+        for p in points where p.accuracy >= floor {
             svg += "<circle cx=\"\(f(px(p.latencyMs)))\" cy=\"\(f(py(p.accuracy)))\" r=\"2.5\" fill=\"\(p.feasible ? "#4a7ebb" : "#bbbbbb")\" fill-opacity=\"0.6\"/>\n"
         }
-        let front = Self.front(points.filter(\.feasible))
+        let front = Self.front(points.filter { $0.feasible && $0.accuracy >= floor })
         if front.count > 1 {
             svg += "<polyline fill=\"none\" stroke=\"#2a9d4b\" stroke-width=\"1.5\" points=\"" + front.map { "\(f(px($0.latencyMs))),\(f(py($0.accuracy)))" }.joined(separator: " ") + "\"/>\n"
         }
@@ -76,7 +81,7 @@ public struct ParetoPlot {
             ("<line x1=\"\(f(lx))\" y1=\"%Y\" x2=\"\(f(lx + 12))\" y2=\"%Y\" stroke=\"#2a9d4b\" stroke-width=\"1.5\"/>", "Pareto front"),
             ("<line x1=\"\(f(lx))\" y1=\"%Y\" x2=\"\(f(lx + 12))\" y2=\"%Y\" stroke=\"#d62728\" stroke-dasharray=\"4 2\"/>", "budget \(Self.label(budgetMs)) ms"),
             ("<circle cx=\"\(f(lx + 6))\" cy=\"%Y\" r=\"6\" fill=\"none\" stroke=\"#000\" stroke-width=\"2\"/>", "chosen"),
-        ]
+        ] + (hidden > 0 ? [("", "\(hidden) below the axis")] : [])
         for (index, (mark, text)) in legend.enumerated() {
             let y = top + 10 + Double(index) * 20
             svg += mark.replacingOccurrences(of: "%Y", with: f(y)) + "<text x=\"\(f(lx + 20))\" y=\"\(f(y + 4))\">\(Self.escape(text))</text>\n"
@@ -105,7 +110,8 @@ public struct ParetoPlot {
     }
 
     private static func label(_ value: Double) -> String {
-        String(format: "%g", (value * 1e6).rounded() / 1e6)
+        let rounded = (value * 1e6).rounded() / 1e6
+        return String(format: "%g", rounded == 0 ? 0 : rounded)
     }
 
     private static func escape(_ text: String) -> String {

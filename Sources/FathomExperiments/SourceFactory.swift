@@ -1,9 +1,15 @@
+import FathomMeasure
 import FathomSearch
 import FathomSpaces
+import Foundation
 
 /// Turns source strings into accuracy and latency sources for one space, loading each table file once.
 public final class SourceFactory {
     public let space: SearchSpace
+    /// Context, timing policy, store and agent of the `measure` latency source.
+    public var measurement = MeasurementSettings()
+    /// Where the `measure` source's notes go (waiting for the lock, calibration drift): stderr by default.
+    public var measurementLog: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     private var tables: [String: ArchitectureTable] = [:]
 
     /// A factory for sources over `space`.
@@ -22,8 +28,8 @@ public final class SourceFactory {
         switch try SourceSpec(text, option: "--accuracy") {
         case let .table(path, column):
             return try TableAccuracySource(table: table(path), column: column)
-        case .supernet:
-            throw ExperimentError.unsupportedSource(option: "--accuracy", value: text, reason: "supernet accuracy is not built yet (issue 8); use table:PATH:COLUMN")
+        case let .supernet(directory):
+            return try SupernetAccuracy(directory: directory)
         case .predictor, .measure:
             throw ExperimentError.invalidSource(option: "--accuracy", value: text, expected: "table:PATH:COLUMN or supernet:DIR")
         }
@@ -37,7 +43,7 @@ public final class SourceFactory {
         case .predictor:
             throw ExperimentError.unsupportedSource(option: "--latency", value: text, reason: "predictor latency is not built yet (issue 7); use table:PATH:COLUMN")
         case .measure:
-            throw ExperimentError.unsupportedSource(option: "--latency", value: text, reason: "measured latency needs the executor (issue 5); use table:PATH:COLUMN")
+            return try MeasuredLatencySource(space: space, spaceArgument: space.name, settings: measurement, log: measurementLog)
         case .supernet:
             throw ExperimentError.invalidSource(option: "--latency", value: text, expected: "table:PATH:COLUMN, predictor:MODEL.json or measure")
         }

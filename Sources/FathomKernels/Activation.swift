@@ -33,13 +33,14 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
         }
     }
 
+    /// `f(x)` lane by lane (also the epilogue of fused kernels).
     @inline(__always)
-    private func value(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    func value(_ x: SIMD8<Float>) -> SIMD8<Float> {
         switch self {
         case .relu: return x.replacing(with: 0, where: x .< 0)
         case .relu6: return Self.clamp(x, 0, 6)
-        case .hardSwish: return x * Self.clamp(x + 3, 0, 6) / 6
-        case .hardSigmoid: return Self.clamp(x + 3, 0, 6) / 6
+        case .hardSwish: return x * Self.clamp(x + 3, 0, 6) * (1 / 6)
+        case .hardSigmoid: return Self.clamp(x + 3, 0, 6) * (1 / 6)
         }
     }
 
@@ -55,9 +56,11 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
         }
     }
 
+    /// `min(max(x, low), high)` lane by lane, as two compare-and-blends (`SIMD.clamped` is not
+    /// specialised into vector code here and runs about 10× slower).
     @inline(__always)
     private static func clamp(_ x: SIMD8<Float>, _ low: Float, _ high: Float) -> SIMD8<Float> {
-        x.clamped(lowerBound: SIMD8(repeating: low), upperBound: SIMD8(repeating: high))
+        x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
     }
 
     /// `output[i] = body(input[i])` over `range`, 8 at a time (the tail in one zero-padded vector).

@@ -7,7 +7,7 @@
 enum DepthwiseConv2D {
     static func forward(
         _ shape: Conv2DShape, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
-        bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, pool: ThreadPool?
+        bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, pool: ThreadPool?, activation: Activation? = nil
     ) {
         let planes = shape.batch * shape.inChannels
         forEachPlaneChunk(planes: planes, pool: pool) { planeRange, workspace in
@@ -17,7 +17,7 @@ enum DepthwiseConv2D {
                 padded.load(input + plane * shape.inPlane)
                 forwardPlane(
                     shape, padded: padded, filter: weights + channel * shape.kernelSize * shape.kernelSize,
-                    bias: bias?[channel] ?? 0, output: output + plane * shape.outPlane)
+                    bias: bias?[channel] ?? 0, activation: activation, output: output + plane * shape.outPlane)
             }
         }
     }
@@ -106,10 +106,10 @@ enum DepthwiseConv2D {
 
     private static func forwardPlane(
         _ shape: Conv2DShape, padded: PaddedPlane, filter: UnsafePointer<Float>, bias: Float,
-        output: UnsafeMutablePointer<Float>
+        activation: Activation? = nil, output: UnsafeMutablePointer<Float>
     ) {
         withConstantGeometry(shape) { k, s in
-            forwardPlane(shape, k: k, s: s, padded: padded, filter: filter, bias: bias, output: output)
+            forwardPlane(shape, k: k, s: s, padded: padded, filter: filter, bias: bias, activation: activation, output: output)
         }
     }
 
@@ -128,42 +128,51 @@ enum DepthwiseConv2D {
         }
     }
 
-    /// One output plane, 8 outputs at a time. A row's last partial group is computed as a whole
-    /// vector too: ending at the row's end when the row has 8 outputs or more (recomputing a few),
-    /// else from the row's start with only the real outputs stored (the padded plane's margin keeps
-    /// the extra reads inside it).
+    /// One output plane, as vectors of 8 outputs along a row, four vectors at a time (each with two
+    /// sums, for even and odd kernel rows: eight independent FMA chains hide the FMA latency). A row's
+    /// last vector ends at the row's end when the row has 8 outputs or more (recomputing a few), else
+    /// starts at the row's start with only the real outputs stored (the padded plane's margin keeps
+    /// the extra reads inside it). A last group of fewer than four vectors repeats its last one.
     @inline(__always)
     private static func forwardPlane(
         _ shape: Conv2DShape, k: Int, s: Int, padded: PaddedPlane, filter: UnsafePointer<Float>, bias: Float,
-        output: UnsafeMutablePointer<Float>
+        activation: Activation?, output: UnsafeMutablePointer<Float>
     ) {
-        let width = shape.outWidth
-        for oh in 0..<shape.outHeight {
-            @inline(__always)
-            func outputs(from ow: Int) -> SIMD8<Float> {
-                // Even and odd kernel rows add into separate sums: two FMA chains instead of one.
-                var even = SIMD8<Float>(repeating: bias), odd = SIMD8<Float>()
-                for kh in 0..<k {
-                    for kw in 0..<k {
-                        let product = (SIMD8(repeating: filter[kh * k + kw]), load8(padded.window(row: oh * s + kh, column: kw, stride: s) + ow))
-                        if kh % 2 == 0 { even = even.addingProduct(product.0, product.1) } else { odd = odd.addingProduct(product.0, product.1) }
+        let width = shape.outWidth, vectorsPerRow = (width + 7) / 8, count = shape.outHeight * vectorsPerRow
+        /// Output offset and padded-plane origin of vector `v` (clamped to the last one).
+        @inline(__always) func vector(_ v: Int) -> (output: Int, input: UnsafePointer<Float>) {
+            let (oh, column) = min(v, count - 1).quotientAndRemainder(dividingBy: vectorsPerRow)
+            let ow = min(8 * column, max(0, width - 8))
+            return (oh * width + ow, UnsafePointer(padded.window(row: oh * s, column: 0, stride: s)) + ow)
+        }
+        @inline(__always) func store(_ sums: SIMD8<Float>, at offset: Int) {
+            let values = activation.map { $0.value(sums) } ?? sums
+            if width >= 8 {
+                UnsafeMutableRawPointer(output + offset).storeBytes(of: values, as: SIMD8<Float>.self)
+            } else {
+                for lane in 0..<width { output[offset + lane] = values[lane] }
+            }
+        }
+        for first in stride(from: 0, to: count, by: 4) {
+            let v0 = vector(first), v1 = vector(first + 1), v2 = vector(first + 2), v3 = vector(first + 3)
+            let start = SIMD8<Float>(repeating: bias)
+            var e0 = start, e1 = start, e2 = start, e3 = start
+            var o0 = SIMD8<Float>(), o1 = SIMD8<Float>(), o2 = SIMD8<Float>(), o3 = SIMD8<Float>()
+            for kh in 0..<k {
+                for kw in 0..<k {
+                    let w = SIMD8<Float>(repeating: filter[kh * k + kw])
+                    let tap = padded.window(row: kh, column: kw, stride: s) - padded.base
+                    if kh % 2 == 0 {
+                        e0 = e0.addingProduct(w, load8(v0.input + tap)); e1 = e1.addingProduct(w, load8(v1.input + tap))
+                        e2 = e2.addingProduct(w, load8(v2.input + tap)); e3 = e3.addingProduct(w, load8(v3.input + tap))
+                    } else {
+                        o0 = o0.addingProduct(w, load8(v0.input + tap)); o1 = o1.addingProduct(w, load8(v1.input + tap))
+                        o2 = o2.addingProduct(w, load8(v2.input + tap)); o3 = o3.addingProduct(w, load8(v3.input + tap))
                     }
                 }
-                return even + odd
             }
-            let outputRow = output + oh * width
-            var ow = 0
-            while ow + 8 <= width {
-                UnsafeMutableRawPointer(outputRow + ow).storeBytes(of: outputs(from: ow), as: SIMD8<Float>.self)
-                ow += 8
-            }
-            if ow == width { continue }
-            if width >= 8 {
-                UnsafeMutableRawPointer(outputRow + width - 8).storeBytes(of: outputs(from: width - 8), as: SIMD8<Float>.self)
-            } else {
-                let sums = outputs(from: 0)
-                for lane in 0..<width { outputRow[lane] = sums[lane] }
-            }
+            store(e0 + o0, at: v0.output); store(e1 + o1, at: v1.output)
+            store(e2 + o2, at: v2.output); store(e3 + o3, at: v3.output)
         }
     }
 

@@ -8,23 +8,32 @@
 /// conversion at every boundary with the rest of the framework (pooling, batch norm, linear).
 ///
 /// Algorithms: depthwise convolutions (`groups == inChannels == outChannels`) use a direct SIMD
-/// kernel; every other convolution, grouped ones included, runs per image and group as
-/// `weights[group] · im2col(input[image, group])` through ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:pool:)``.
+/// kernel; every other convolution runs per image and group as `weights[group] · im2col(input[image,
+/// group])`: through ``PanelGemm`` (im2col packed panel by panel, weights read in place, bias and
+/// activation applied as the tiles are stored) when the shape suits it, otherwise by materialising
+/// im2col and calling ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:pool:)``.
 public enum Conv2D {
-    /// `output = conv(input, weights) + bias` (`bias`: one value per output channel, or `nil`).
-    /// `output` is overwritten.
+    /// `output = activation(conv(input, weights) + bias)` (`bias`: one value per output channel, or
+    /// `nil`; `activation`: `nil` for none). `output` is overwritten.
     public static func forward(
         _ shape: Conv2DShape, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
-        bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, pool: ThreadPool? = .shared
+        bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, pool: ThreadPool? = .shared,
+        activation: Activation? = nil
     ) {
         if shape.isDepthwise {
-            DepthwiseConv2D.forward(shape, input: input, weights: weights, bias: bias, output: output, pool: pool)
+            DepthwiseConv2D.forward(shape, input: input, weights: weights, bias: bias, output: output, pool: pool, activation: activation)
             return
         }
         let m = shape.outChannelsPerGroup, n = shape.outPlane, k = shape.patchSize
+        let panelGemm = PanelGemm.suits(shape) ? PanelGemm(shape: shape, activation: activation) : nil
         forEachImageAndGroup(shape, pool: pool) { image, group, gemmPool, workspace in
             let source = input + (image * shape.inChannels + group * shape.inChannelsPerGroup) * shape.inPlane
             let destination = output + (image * shape.outChannels + group * m) * n
+            if let panelGemm {
+                panelGemm.computeAll(image: source, weights: weights + group * m * k, bias: bias.map { $0 + group * m },
+                                     output: destination, pool: gemmPool)
+                return
+            }
             let columns = shape.isPointwise ? source : lowered(shape, source, workspace)
             if let bias {
                 for channel in 0..<m { (destination + channel * n).update(repeating: bias[group * m + channel], count: n) }
@@ -32,6 +41,7 @@ public enum Conv2D {
             sgemm(
                 m: m, n: n, k: k, a: weights + group * m * k, lda: k, b: columns, ldb: n,
                 beta: bias == nil ? 0 : 1, c: destination, ldc: n, pool: gemmPool)
+            activation?.forward(input: destination, output: destination, count: m * n, pool: gemmPool)
         }
     }
 

@@ -28,17 +28,13 @@ public struct Pool2DShape: Hashable, Sendable, Codable {
 ///
 /// Windows are clipped to the image: average pooling divides by the number of real inputs in the
 /// window (PyTorch's `count_include_pad=False`, as NAS-Bench-201 uses) and max pooling never picks
-/// padding. Planes are spread over the pool.
+/// padding. Planes are spread over the pool; windowed forward passes run separably (``PoolingRows``).
 public enum Pool2D {
     /// `output[o] = mean of the window's inputs`.
     public static func averageForward(
         _ shape: Pool2DShape, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, pool: ThreadPool? = .shared
     ) {
-        forEachWindow(shape, pool: pool) { inputPlane, outputIndex, rows, columns in
-            var sum: Float = 0
-            for row in rows { for column in columns { sum += input[inputPlane + row * shape.input.width + column] } }
-            output[outputIndex] = sum / Float(rows.count * columns.count)
-        }
+        PoolingRows(shape: shape, reduction: .average).forward(input: input, output: output, pool: pool)
     }
 
     /// `inputGradient` (overwritten): each output's gradient shared equally by its window's inputs.
@@ -57,9 +53,7 @@ public enum Pool2D {
     public static func maxForward(
         _ shape: Pool2DShape, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, pool: ThreadPool? = .shared
     ) {
-        forEachWindow(shape, pool: pool) { inputPlane, outputIndex, rows, columns in
-            output[outputIndex] = input[inputPlane + argmax(input + inputPlane, width: shape.input.width, rows, columns)]
-        }
+        PoolingRows(shape: shape, reduction: .maximum).forward(input: input, output: output, pool: pool)
     }
 
     /// `inputGradient` (overwritten): each output's gradient goes to its window's maximum (the first

@@ -70,11 +70,15 @@ public final class ThreadPool: Sendable {
 /// The state a ``ThreadPool`` shares with its workers (kept apart so that workers do not keep the
 /// pool alive).
 ///
+/// A worker joins a loop only while the loop is open, and the submitter waits only for the workers
+/// that joined: once the submitter has run out of indices it closes the loop, so a worker that the
+/// scheduler has not run yet (on a busy machine, for a whole time slice) never holds the loop up.
+///
 /// `@unchecked Sendable` because it guards itself: `generation` and `isShutDown` only change under
 /// `wake`'s lock; the job fields (`body`, `count`, `helpers`) are written by the one submitter that
-/// holds `isBusy`, before it publishes the new generation (release) and read by workers after they
-/// see it (acquire), and the submitter clears them only after every helper has checked in through
-/// `pendingHelpers`.
+/// holds `isBusy` before it opens the loop (a release store of `joined`), read by workers only after
+/// they joined it (an acquiring compare-exchange on `joined`), and cleared only after every worker
+/// that joined has finished (`finishedHelpers`).
 final class ThreadPoolState: @unchecked Sendable {
     let threadCount: Atomic<Int>
     private let isBusy = Atomic<Bool>(false)
@@ -88,8 +92,11 @@ final class ThreadPoolState: @unchecked Sendable {
     private var count = 0
     private var helpers = 0
     private let nextIndex = Atomic<Int>(0)
-    private let pendingHelpers = Atomic<Int>(0)
+    /// Workers that joined the current loop, plus ``closed`` once it no longer admits any.
+    private let joined = Atomic<Int>(0)
+    private let finishedHelpers = Atomic<Int>(0)
     private let finished = NSCondition()
+    private static let closed = 1 << 40
 
     /// How long a thread polls for its next event before it sleeps on a condition variable: long
     /// enough to bridge the gaps between the loops of one network pass, since waking a sleeping thread
@@ -110,7 +117,8 @@ final class ThreadPoolState: @unchecked Sendable {
         self.count = count
         self.helpers = helpers
         nextIndex.store(0, ordering: .relaxed)
-        pendingHelpers.store(helpers, ordering: .relaxed)
+        finishedHelpers.store(0, ordering: .relaxed)
+        joined.store(0, ordering: .releasing)
         wake.lock()
         generation += 1
         publishedGeneration.store(generation, ordering: .releasing)
@@ -140,13 +148,12 @@ final class ThreadPoolState: @unchecked Sendable {
             if isShutDown { wake.unlock(); return }
             seen = generation
             wake.unlock()
-            guard index < helpers else { continue }
-            runShare()
-            if pendingHelpers.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
-                finished.lock()
-                finished.signal()
-                finished.unlock()
-            }
+            guard join() else { continue }
+            if index < helpers { runShare() }
+            finishedHelpers.add(1, ordering: .releasing)
+            finished.lock()
+            finished.signal()
+            finished.unlock()
         }
     }
 
@@ -162,10 +169,24 @@ final class ThreadPoolState: @unchecked Sendable {
         }
     }
 
+    /// Joins the current loop if it is still open.
+    private func join() -> Bool {
+        var state = joined.load(ordering: .relaxed)
+        while state < Self.closed {
+            let (exchanged, original) = joined.compareExchange(
+                expected: state, desired: state + 1, successOrdering: .acquiring, failureOrdering: .relaxed)
+            if exchanged { return true }
+            state = original
+        }
+        return false
+    }
+
+    /// Closes the loop (all its indices are taken) and waits for the workers that joined it.
     private func waitForHelpers() {
-        Self.spin { pendingHelpers.load(ordering: .acquiring) > 0 }
+        let helpers = joined.bitwiseOr(Self.closed, ordering: .acquiringAndReleasing).oldValue
+        Self.spin { finishedHelpers.load(ordering: .acquiring) < helpers }
         finished.lock()
-        while pendingHelpers.load(ordering: .acquiring) > 0 { finished.wait() }
+        while finishedHelpers.load(ordering: .acquiring) < helpers { finished.wait() }
         finished.unlock()
     }
 

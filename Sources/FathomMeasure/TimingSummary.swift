@@ -21,6 +21,17 @@ public struct TimingSummary: Codable, Equatable, Sendable {
     /// Half the interval's width relative to the median (0.02 = ±2%).
     public var relativeHalfWidth: Double { (ciHighMs - ciLowMs) / 2 / medianMs }
 
+    /// A summary from its fields (as a store kept them).
+    public init(runs: Int, medianMs: Double, p10Ms: Double, p90Ms: Double, ciLowMs: Double, ciHighMs: Double, outliers: Int) {
+        self.runs = runs
+        self.medianMs = medianMs
+        self.p10Ms = p10Ms
+        self.p90Ms = p90Ms
+        self.ciLowMs = ciLowMs
+        self.ciHighMs = ciHighMs
+        self.outliers = outliers
+    }
+
     /// Summarises timings given in milliseconds (at least one).
     public init(milliseconds samples: [Double]) {
         precondition(!samples.isEmpty, "no timings to summarise")

@@ -10,10 +10,12 @@ public final class InferenceNetwork: @unchecked Sendable {
     public let batch: Int
     /// Whether dead layers were dropped (part of every measurement's context).
     public let dropsDeadLayers: Bool
-    private let steps: [InferenceStep]
-    private let buffers: [AlignedBuffer]
+    let steps: [InferenceStep]
+    /// The graph layer each step computes (`InferenceNetwork+Profile.swift`).
+    let stepLayers: [Int]
+    let buffers: [AlignedBuffer]
     private let bufferOfLayer: [Int]
-    private let pool: ThreadPool
+    let pool: ThreadPool
 
     /// Compiles `graph` with `parameters` for `batch` images, running kernels on `pool`.
     public init(graph: NetworkGraph, parameters: NetworkParameters, batch: Int, dropDeadLayers: Bool = true, pool: ThreadPool = .shared) {
@@ -24,6 +26,7 @@ public final class InferenceNetwork: @unchecked Sendable {
         self.pool = pool
         let plan = InferencePlan(graph: graph, parameters: parameters, batch: batch, dropDeadLayers: dropDeadLayers)
         steps = plan.steps
+        stepLayers = plan.stepLayers
         bufferOfLayer = plan.bufferOfLayer
         buffers = plan.bufferSizes.map { AlignedBuffer(count: $0) }
     }

@@ -6,10 +6,15 @@ import FathomSpaces
 ///
 /// - A conv whose only reader is a batch norm gets the norm folded into its weights and bias (`w·s`, `b·s + β − μ·s`
 ///   with `s = γ/√(σ² + ε)`), and the norm becomes an alias of the conv's output.
-/// - An activation whose input has no other reader runs in place.
+/// - An activation whose input has no other reader runs in place; when that input is the convolution computed just
+///   before, the activation is fused into it (applied as the convolution stores its output).
+/// - An activation that repeats one already computed on the same input (NAS-Bench-201 cells apply one ReLU per edge
+///   to a shared node) reuses its output, unless that buffer was since overwritten in place.
 /// - Dead layers are skipped when `dropDeadLayers` is set.
 struct InferencePlan {
     private(set) var steps: [InferenceStep] = []
+    /// The graph layer of each step (a conv with a folded batch norm is the conv's layer).
+    private(set) var stepLayers: [Int] = []
     private(set) var bufferOfLayer: [Int]
     private(set) var bufferSizes: [Int] = []
 
@@ -21,6 +26,9 @@ struct InferencePlan {
         var readers = [Int](repeating: 0, count: graph.layers.count)
         for layer in graph.layers where !skip[layer.id] { for input in layer.inputs { readers[input] += 1 } }
         var folded = Set<Int>()
+        /// Activations computed so far, by function and input layer; buffers written in place since they were made.
+        var computedActivations: [ActivationKey: Int] = [:]
+        var overwrittenBuffers = Set<Int>(), sharedBuffers = Set<Int>()
         for layer in graph.layers where !skip[layer.id] {
             func feature(_ id: Int) -> FeatureMapShape {
                 let s = graph.layers[id].shape
@@ -33,6 +41,30 @@ struct InferencePlan {
             }
             let p = parameters.layers[layer.id]
             let inputs = layer.inputs.map { bufferOfLayer[$0] }
+            /// `f(input)`: reused, fused into the convolution before it, in place, or into a new buffer.
+            func addActivation(_ f: FathomKernels.Activation, layer: Layer, input: Int) {
+                let key = ActivationKey(function: f, input: layer.inputs[0])
+                if let done = computedActivations[key], !overwrittenBuffers.contains(done) {
+                    bufferOfLayer[layer.id] = done
+                    sharedBuffers.insert(done)
+                    return
+                }
+                let count = batch * layer.shape.count
+                if readers[layer.inputs[0]] == 1 && layer.inputs[0] != 0 && !sharedBuffers.contains(input) {
+                    bufferOfLayer[layer.id] = input
+                    overwrittenBuffers.insert(input)
+                    if case let .convolution(shape, weights, bias, convInput, output, nil)? = steps.last, output == input {
+                        steps[steps.count - 1] = .convolution(shape, weights: weights, bias: bias, input: convInput, output: output, activation: f)
+                    } else {
+                        steps.append(.activation(f, count: count, input: input, output: input))
+                    }
+                } else {
+                    let output = newBuffer()
+                    computedActivations[key] = output
+                    steps.append(.activation(f, count: count, input: input, output: output))
+                }
+            }
+            defer { stepLayers += Array(repeating: layer.id, count: steps.count - stepLayers.count) }
             switch layer.op {
             case .input:
                 _ = newBuffer()
@@ -45,7 +77,7 @@ struct InferencePlan {
                     (weights, bias) = Self.fold(weights: weights, bias: bias, norm: parameters.layers[norm], outChannels: c.outChannels)
                     folded.insert(norm)
                 }
-                steps.append(.convolution(shape, weights: weights, bias: bias, input: inputs[0], output: newBuffer()))
+                steps.append(.convolution(shape, weights: weights, bias: bias, input: inputs[0], output: newBuffer(), activation: nil))
             case .batchNorm:
                 if folded.contains(layer.id) {
                     bufferOfLayer[layer.id] = inputs[0]
@@ -55,13 +87,9 @@ struct InferencePlan {
                 }
             case let .activation(a):
                 let f: FathomKernels.Activation = a == .relu ? .relu : a == .relu6 ? .relu6 : .hardSwish
-                let output = readers[layer.inputs[0]] == 1 && layer.inputs[0] != 0 ? inputs[0] : newBuffer()
-                bufferOfLayer[layer.id] = output
-                steps.append(.activation(f, count: batch * layer.shape.count, input: inputs[0], output: output))
+                addActivation(f, layer: layer, input: inputs[0])
             case .hardSigmoid:
-                let output = readers[layer.inputs[0]] == 1 ? inputs[0] : newBuffer()
-                bufferOfLayer[layer.id] = output
-                steps.append(.activation(.hardSigmoid, count: batch * layer.shape.count, input: inputs[0], output: output))
+                addActivation(.hardSigmoid, layer: layer, input: inputs[0])
             case let .averagePool(w):
                 steps.append(.averagePool(Pool2DShape(input: feature(layer.inputs[0]), kernelSize: w.kernel, stride: w.stride, padding: w.padding),
                                           input: inputs[0], output: newBuffer()))
@@ -103,4 +131,10 @@ struct InferencePlan {
         }
         return (w, b)
     }
+}
+
+/// An activation as the plan deduplicates it: the function and the graph layer it reads.
+private struct ActivationKey: Hashable {
+    let function: FathomKernels.Activation
+    let input: Int
 }

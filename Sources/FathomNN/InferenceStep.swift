@@ -2,7 +2,8 @@ import FathomKernels
 
 /// One kernel call of a compiled network, reading and writing buffers by index.
 enum InferenceStep {
-    case convolution(Conv2DShape, weights: AlignedBuffer, bias: AlignedBuffer?, input: Int, output: Int)
+    /// A convolution (batch norm folded in), with the activation fused into it if any.
+    case convolution(Conv2DShape, weights: AlignedBuffer, bias: AlignedBuffer?, input: Int, output: Int, activation: FathomKernels.Activation?)
     case batchNorm(FeatureMapShape, LayerParametersView, input: Int, output: Int)
     case activation(FathomKernels.Activation, count: Int, input: Int, output: Int)
     case averagePool(Pool2DShape, input: Int, output: Int)
@@ -16,9 +17,9 @@ enum InferenceStep {
 
     func execute(_ b: [AlignedBuffer], pool: ThreadPool) {
         switch self {
-        case let .convolution(shape, weights, bias, input, output):
+        case let .convolution(shape, weights, bias, input, output, activation):
             Conv2D.forward(shape, input: b[input].baseAddress, weights: weights.baseAddress, bias: bias.map { UnsafePointer($0.baseAddress) },
-                           output: b[output].baseAddress, pool: pool)
+                           output: b[output].baseAddress, pool: pool, activation: activation)
         case let .batchNorm(shape, p, input, output):
             BatchNorm.inferenceForward(shape, input: b[input].baseAddress, output: b[output].baseAddress, mean: p.mean.baseAddress,
                                        variance: p.variance.baseAddress, gamma: p.gamma.baseAddress, beta: p.beta.baseAddress, pool: pool)

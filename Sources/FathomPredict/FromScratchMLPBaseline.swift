@@ -1,6 +1,8 @@
 import FathomSpaces
+
 /// The from-scratch baseline of HELP's protocol: an ``MLPRegressor`` trained only on `N` measurements of the target
-/// device, drawn at random from its trimmed adaptation pool, then scored on its trimmed test queries.
+/// device, drawn at random from its trimmed adaptation pool, then scored on its trimmed test queries
+/// (``FewShotEvaluation``).
 ///
 /// Stricter than HELP's fine-tuning setting: the targets are normalised (``LatencyScaler``, portion 0.9) with the
 /// minimum and maximum of the `N` samples alone, not of the device's whole adaptation pool, so nothing but the `N`
@@ -38,21 +40,10 @@ public enum FromScratchMLPBaseline {
         settings: Settings = Settings(), features: (Int) -> [Float]
     ) throws -> PredictorScores {
         let latencies = try table.latencies(device: device)
-        let pool = try split.adaptationRows(device: device, in: table)
-        let queries = try split.testRows(device: device, in: table)
-        guard (1...pool.count).contains(numSamples) else {
-            throw PredictError.invalidSampleCount(device: device, requested: numSamples, available: pool.count)
+        return try FewShotEvaluation.evaluate(table: table, device: device, protocol: split, numSamples: numSamples, seed: seed) { training, test, random in
+            let fitted = try FittedMLP(x: training.map(features), latencies: training.map { latencies[$0] }, device: device,
+                                       settings: settings, random: &random)
+            return fitted.predict(test.map(features))
         }
-        var random = SeededGenerator(seed: seed)
-        let trainingRows = Array(random.shuffled(pool).prefix(numSamples))
-        guard let scaler = LatencyScaler(fitting: trainingRows.map { latencies[$0] }) else {
-            throw PredictError.constantLatencies(device: device, what: "\(numSamples) training-sample")
-        }
-        let x = trainingRows.map(features)
-        var model = MLPRegressor(inputSize: x[0].count, hidden: settings.hidden, seed: random.next())
-        model.fit(x: x, y: trainingRows.map { Float(scaler.normalise(latencies[$0])) }, epochs: settings.epochs,
-                  learningRate: settings.learningRate, batchSize: settings.batchSize, seed: random.next())
-        let predicted = model.predict(x: queries.map(features)).map { scaler.denormalise(Double($0)) }
-        return PredictorScores(device: device, trainingSamples: numSamples, predicted: predicted, actual: queries.map { latencies[$0] })
     }
 }

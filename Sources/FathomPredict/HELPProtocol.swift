@@ -24,9 +24,9 @@ public struct HELPProtocol: Sendable, Equatable {
     /// Unseen devices for the final figures (held out of this project's copy of the data).
     public let metaTestDevices: [String]
     /// The `arch_index` values a device may be adapted (or a baseline trained) on, before trimming.
-    public let adaptationPool: Range<Int>
+    public private(set) var adaptationPool: Range<Int>
     /// The `arch_index` values a device is evaluated on, before trimming.
-    public let testQueries: Range<Int>
+    public private(set) var testQueries: Range<Int>
 
     /// HELP's default protocol for `space`, with every device HELP names (some are absent from our data).
     public init(space: HELPSpace) {
@@ -66,6 +66,14 @@ public struct HELPProtocol: Sendable, Equatable {
     public func restricted(toDevicesOf table: LatencyTable) -> HELPProtocol {
         let present = Set(table.devices)
         return HELPProtocol(self, keeping: present.contains)
+    }
+
+    /// The same devices with other index ranges for the adaptation pool and the test queries.
+    public func with(pool: Range<Int>, queries: Range<Int>) -> HELPProtocol {
+        var copy = self
+        copy.adaptationPool = pool
+        copy.testQueries = queries
+        return copy
     }
 
     /// The rows of `table` in the adaptation pool that survive trimming on `device`, in ascending row order.

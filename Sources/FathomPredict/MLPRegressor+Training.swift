@@ -1,4 +1,3 @@
-import FathomSpaces
 extension MLPRegressor {
     /// Trains on `(x, y)` with Adam and the mean squared error, reshuffling the samples every epoch (from `seed`)
     /// and stepping once per mini-batch of `batchSize` (the last one may be smaller). Targets are used as given:
@@ -9,22 +8,13 @@ extension MLPRegressor {
     @discardableResult
     public mutating func fit(x: [[Float]], y: [Float], epochs: Int, learningRate: Float, batchSize: Int, seed: UInt64) -> Float {
         precondition(x.count == y.count && !x.isEmpty, "fit: \(x.count) inputs for \(y.count) targets")
-        precondition(epochs >= 0 && batchSize > 0, "fit: epochs must be non-negative and batchSize positive")
-        var random = SeededGenerator(seed: seed)
-        var optimiser = AdamOptimizer(parameterCount: parameters.count, learningRate: learningRate)
-        var epochLoss: Float = .nan
-        for _ in 0..<epochs {
-            let order = random.shuffled(Array(x.indices))
-            var lossSum: Float = 0
-            for start in stride(from: 0, to: order.count, by: batchSize) {
-                let batch = order[start..<min(start + batchSize, order.count)]
-                let (loss, gradient) = lossAndGradient(x: batch.map { x[$0] }, y: batch.map { y[$0] })
-                optimiser.step(&parameters, gradient: gradient)
-                lossSum += loss * Float(batch.count)
-            }
-            epochLoss = lossSum / Float(order.count)
+        var model = self
+        let loss = AdamOptimizer.minimise(&parameters, sampleCount: x.count, epochs: epochs, learningRate: learningRate,
+                                          batchSize: batchSize, seed: seed) { batch, current in
+            model.parameters = current
+            return model.lossAndGradient(x: batch.map { x[$0] }, y: batch.map { y[$0] })
         }
-        return epochLoss
+        return loss
     }
 
     /// The mean squared error on `(x, y)` and its gradient with respect to ``parameters`` (backpropagation).

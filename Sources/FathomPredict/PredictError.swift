@@ -5,6 +5,8 @@
 public enum PredictError: Error, Equatable, CustomStringConvertible {
     /// A file that does not exist or cannot be read.
     case unreadableFile(path: String)
+    /// A file that cannot be written.
+    case unwritableFile(path: String)
     /// A file with no header line.
     case emptyFile(file: String)
     /// A header that lacks a required column (or has it in the wrong place).
@@ -27,11 +29,25 @@ public enum PredictError: Error, Equatable, CustomStringConvertible {
     case constantLatencies(device: String, what: String)
     /// A request for more samples than the pool holds (or for none).
     case invalidSampleCount(device: String, requested: Int, available: Int)
+    /// A row whose architecture columns do not describe an architecture of the space.
+    case invalidArchitecture(file: String, line: Int, detail: String)
+    /// Adaptation measurements that lack one of the model's reference architectures.
+    case missingReference(device: String, arch: String)
+    /// A graph encoding asked of a space whose architectures are not cells.
+    case notACellSpace(space: String)
+    /// A model file written for another search space than the one asked for.
+    case modelForAnotherSpace(file: String, modelSpace: String, expected: String)
+    /// A model file that does not decode (not JSON, a missing key, parameters that do not fit).
+    case corruptModel(file: String, detail: String)
+    /// A model file whose kind cannot do what was asked (e.g. predict before adaptation).
+    case wrongModelKind(file: String, kind: String, expected: String)
 
     public var description: String {
         switch self {
         case let .unreadableFile(path):
             return "cannot read file '\(path)': it does not exist or is not readable"
+        case let .unwritableFile(path):
+            return "cannot write file '\(path)'"
         case let .emptyFile(file):
             return "\(file): the file is empty; expected a header line"
         case let .missingColumn(file, column, detail):
@@ -54,6 +70,18 @@ public enum PredictError: Error, Equatable, CustomStringConvertible {
             return "device '\(device)': the \(what) latencies are all equal, so they cannot be normalised"
         case let .invalidSampleCount(device, requested, available):
             return "device '\(device)': asked for \(requested) samples, but the pool holds \(available) (need 1...\(available))"
+        case let .invalidArchitecture(file, line, detail):
+            return "\(file): line \(line): not an architecture of the space: \(detail)"
+        case let .missingReference(device, arch):
+            return "device '\(device)': the measurements lack reference architecture '\(arch)', which the hardware embedding needs"
+        case let .notACellSpace(space):
+            return "space '\(space)' is not a cell space, so its architectures have no cell graph for a GCN"
+        case let .modelForAnotherSpace(file, modelSpace, expected):
+            return "\(file): the model is for space '\(modelSpace)', not '\(expected)'"
+        case let .corruptModel(file, detail):
+            return "\(file): not a valid Fathom predictor model: \(detail)"
+        case let .wrongModelKind(file, kind, expected):
+            return "\(file): the model is of kind '\(kind)', but this needs \(expected)"
         }
     }
 }

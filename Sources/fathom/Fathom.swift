@@ -13,6 +13,6 @@ struct Fathom: ParsableCommand {
           fathom spaces stats fbnet --arch k3_e1-k3_e1-k3_e3-k3_e6-k5_e1-k5_e1_g2-k5_e3-k5_e6-skip-k3_e1-k3_e1-k3_e1-k3_e1-k3_e1-k3_e1-k3_e1-k3_e1-k3_e1-k3_e1-k3_e1-k3_e1-k3_e1 --json
           fathom bench gemm --m 1024 --n 1024 --k 1024 --threads 2 --json
         """,
-        subcommands: [RunCommand.self, StatusCommand.self, SpacesCommand.self, SearchCommand.self, DeviceCommand.self, BenchCommand.self]
+        subcommands: [RunCommand.self, StatusCommand.self, SpacesCommand.self, SearchCommand.self, DeviceCommand.self, BenchCommand.self, MeasureCommand.self, MeasurementsCommand.self, AgentCommand.self, PredictorCommand.self, ExportCommand.self, SupernetCommand.self, TrainCommand.self]
     )
 }

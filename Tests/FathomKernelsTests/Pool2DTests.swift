@@ -6,6 +6,10 @@ import Testing
         Pool2DShape(input: FeatureMapShape(batch: 2, channels: 2, height: 5, width: 6), kernelSize: 3, stride: 1, padding: 1),
         Pool2DShape(input: FeatureMapShape(batch: 1, channels: 3, height: 7, width: 5), kernelSize: 3, stride: 2, padding: 1),
         Pool2DShape(input: FeatureMapShape(batch: 1, channels: 2, height: 4, width: 4), kernelSize: 2),
+        // Rows wider than one vector, with a partial last vector, and a wider window.
+        Pool2DShape(input: FeatureMapShape(batch: 1, channels: 2, height: 3, width: 19), kernelSize: 3, stride: 1, padding: 1),
+        Pool2DShape(input: FeatureMapShape(batch: 1, channels: 1, height: 6, width: 17), kernelSize: 5, stride: 1, padding: 2),
+        Pool2DShape(input: FeatureMapShape(batch: 1, channels: 1, height: 5, width: 17), kernelSize: 3, stride: 2, padding: 1),
     ]
 
     /// Windowed pooling in Double: `reduce` gets the window's real (unpadded) inputs.

@@ -1,0 +1,144 @@
+import FathomGraph
+import FathomKernels
+import FathomSpaces
+import Foundation
+
+/// Trains a supernet (or, with a fixed architecture, one standalone network) step by step, deterministically:
+/// step `s` reads the images of its place in epoch `s / stepsPerEpoch`'s seeded order and draws its paths from a
+/// generator seeded by (seed, s), so a run resumed from a checkpoint at step `s` continues exactly as an
+/// uninterrupted one (same thread count).
+public final class SupernetTrainer {
+    /// What one step did.
+    public struct StepResult: Sendable {
+        public let step: Int
+        public let epoch: Int
+        public let loss: Double
+        /// Fraction of the step's images the first path classified correctly.
+        public let accuracy: Double
+        public let images: Int
+    }
+
+    public let config: TrainingConfig
+    public let supernet: Supernet
+    public let training: Dataset
+    public let sampler: PathSampler?
+    public let fixedArch: Architecture?
+    public let optimizer: SGD
+    public let schedule: LearningRateSchedule
+    public let stepsPerEpoch: Int
+    public private(set) var step = 0
+    let pool: ThreadPool
+    let recycler = BufferRecycler()
+    /// Progressive shrinking's teacher: the full network as it was when the first phase ended.
+    private(set) var teacher: Subnet?
+    private var orderCache: (epoch: Int, order: [Int])?
+
+    /// A trainer over `training` images; `fixedArch` trains that architecture alone (`fathom train`).
+    public init(config: TrainingConfig, space: SearchSpace, training: Dataset, fixedArch: Architecture? = nil) throws {
+        self.config = config
+        self.training = training
+        self.fixedArch = fixedArch
+        supernet = try Supernet(space: space, seed: config.training.seed)
+        sampler = fixedArch == nil ? try PathSampler(space: space, method: config.method, randomSubnets: config.randomSubnets) : nil
+        optimizer = SGD(parameters: supernet.optimizerParameters, momentum: Float(config.training.momentum),
+                        nesterov: config.training.nesterov, weightDecay: Float(config.training.weightDecay))
+        stepsPerEpoch = training.count / config.training.batch
+        guard stepsPerEpoch > 0 else {
+            throw NNError.invalidConfig(file: config.file, key: "training.batch", detail: "\(config.training.batch) is larger than the \(training.count) training images")
+        }
+        schedule = LearningRateSchedule(base: config.training.learningRate, warmupSteps: Int(config.training.warmupEpochs * Double(stepsPerEpoch)),
+                                        totalSteps: config.training.epochs * stepsPerEpoch)
+        pool = ThreadPool(threadCount: config.training.threads)
+    }
+
+    public var totalSteps: Int { schedule.totalSteps }
+
+    /// The progressive-shrinking phase of `step`: the epochs split into four equal parts.
+    func phase(at step: Int) -> SupernetMethod.Phase {
+        SupernetMethod.Phase(rawValue: min(3, 4 * step / max(totalSteps, 1)))!
+    }
+
+    /// Every buffer a checkpoint holds: the supernet, the optimizer's velocities, and the teacher once it exists.
+    public var checkpointBuffers: [AlignedBuffer] {
+        supernet.stateBuffers + optimizer.velocities + (teacher?.parameters.allBuffers ?? [])
+    }
+
+    /// Restores a checkpoint from `directory`; returns what was loaded.
+    public func restore(from directory: URL) throws -> Checkpoint.Loaded {
+        if config.method == .progressive, fixedArch == nil {
+            // Checkpoints after the first phase hold the teacher: try with it, then without.
+            teacher = try supernet.subnet(SupernetLayout.extreme(supernet.space, largest: true))
+            if let loaded = try? Checkpoint.load(into: checkpointBuffers, directory: directory), phase(at: loaded.step) != .full {
+                step = loaded.step
+                return loaded
+            }
+            teacher = nil
+        }
+        let loaded = try Checkpoint.load(into: checkpointBuffers, directory: directory)
+        step = loaded.step
+        return loaded
+    }
+
+    /// Runs one step; throws `nonFiniteLoss` (without changing the weights) when the loss is NaN or infinite.
+    public func trainStep() throws -> StepResult {
+        let batch = config.training.batch, epoch = step / stepsPerEpoch, within = step % stepsPerEpoch
+        if orderCache?.epoch != epoch { orderCache = (epoch, training.order(epoch: epoch, seed: config.training.seed)) }
+        let indices = orderCache!.order[within * batch..<(within + 1) * batch]
+        var rng = SeededGenerator(seed: config.training.seed &* 0xD134_2543_DE82_EF95 &+ UInt64(step))
+        let phase = phase(at: step)
+        if config.method == .progressive, fixedArch == nil, phase != .full, teacher == nil {
+            teacher = try supernet.subnet(SupernetLayout.extreme(supernet.space, largest: true))
+        }
+        if config.method == .progressive, fixedArch == nil, phase == .width, step > 0, self.phase(at: step - 1) != .width {
+            let velocities = Dictionary(uniqueKeysWithValues: zip(optimizer.parameters, optimizer.velocities).map { (ObjectIdentifier($0.value), $1) })
+            supernet.sortMiddleChannels { velocities[ObjectIdentifier($0)] }
+        }
+        let paths = fixedArch.map { [PlannedPath(arch: $0, distills: false, teaches: false)] }
+            ?? sampler!.paths(phase: phase, using: &rng)
+        var soft: [Float]? = teacher.map { soften($0, indices) }
+        var first: ClassificationLoss.Result?
+        for path in paths {
+            let subnet = try supernet.subnet(path.arch)
+            let network = TrainingNetwork(graph: subnet.graph, parameters: subnet.parameters, batch: batch, pool: pool, recycler: recycler)
+            let labels = training.fill(network.input, with: indices)
+            network.forward(.training(momentum: 0.1))
+            let classes = training.classes
+            let result: ClassificationLoss.Result
+            if path.distills, let soft {
+                result = soft.withUnsafeBufferPointer {
+                    ClassificationLoss.distillation(logits: network.output, teacher: $0.baseAddress!, labels: labels, classes: classes, gradient: network.outputGradient)
+                }
+            } else {
+                result = ClassificationLoss.labels(logits: network.output, labels: labels, classes: classes,
+                                                   smoothing: config.training.labelSmoothing, gradient: network.outputGradient)
+            }
+            guard result.loss.isFinite else {
+                supernet.clearGradients()
+                throw NNError.nonFiniteLoss(step: step, lastGoodCheckpoint: nil)
+            }
+            if path.teaches {
+                var probabilities = [Float](repeating: 0, count: batch * classes)
+                ClassificationLoss.softmax(logits: network.output, probabilities: &probabilities, batch: batch, classes: classes)
+                soft = probabilities
+            }
+            network.backward()
+            subnet.accumulate(network.gradients)
+            subnet.storeStatistics()
+            first = first ?? result
+        }
+        optimizer.step(rate: Float(schedule.rate(at: step)), active: supernet.touchedParameters)
+        supernet.clearGradients()
+        step += 1
+        return StepResult(step: step, epoch: epoch, loss: first!.loss, accuracy: Double(first!.correct) / Double(batch), images: batch * paths.count)
+    }
+
+    /// The teacher's predicted probabilities for the images at `indices` (batch statistics, no running update).
+    private func soften(_ teacher: Subnet, _ indices: ArraySlice<Int>) -> [Float] {
+        let network = TrainingNetwork(graph: teacher.graph, parameters: teacher.parameters, batch: indices.count, pool: pool, recycler: recycler)
+        _ = training.fill(network.input, with: indices)
+        network.forward(.training(momentum: nil))
+        var probabilities = [Float](repeating: 0, count: indices.count * training.classes)
+        ClassificationLoss.softmax(logits: network.output, probabilities: &probabilities, batch: indices.count, classes: training.classes)
+        return probabilities
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `fathom supernet …`, `fathom train` and `fathom bench train` on tiny configs over a slice of Fashion-MNIST.
+@Suite(.serialized) struct SupernetCommandTests {
+    static let data = "/usr/share/datasets/fashion-mnist"
+    static let available = FileManager.default.fileExists(atPath: "\(data)/train-images-idx3-ubyte.gz")
+    static let arch = "|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|skip_connect~0|avg_pool_3x3~1|nor_conv_3x3~2|"
+
+    /// A temporary folder with a config.
+    struct Workspace {
+        let folder: URL
+        var config: String { folder.appendingPathComponent("config.json").path }
+        func out(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+        init(method: String = "spos", images: String = "\(SupernetCommandTests.data)/train-images-idx3-ubyte.gz", learningRate: String = "0.05",
+             limit: Int = 400, epochs: Int = 1, batch: Int = 32) throws {
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-supernet-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Data("""
+            {"fathom": 1, "name": "tiny", "space": "fmnist-cell",
+             "data": {"images": "\(images)", "labels": "\(SupernetCommandTests.data)/train-labels-idx1-ubyte.gz", "classes": 10,
+                      "limit": \(limit), "validation": 100},
+             "supernet": {"method": "\(method)", "recalibration_batches": 2},
+             "training": {"epochs": \(epochs), "batch": \(batch), "learning_rate": \(learningRate), "seed": 1, "threads": 2, "checkpoint_every_steps": 2}}
+            """.utf8).write(to: URL(fileURLWithPath: config))
+        }
+    }
+
+    @Test func trainsEvaluatesAndExtracts() throws {
+        guard Self.available else { return }
+        let w = try Workspace()
+        let trained = try FathomProcess.run(["supernet", "train", "--config", w.config, "--out", w.out("run"), "--json"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        #expect(trained.stderr.contains("images/s") && trained.stderr.contains("ETA"))
+        let events = try String(contentsOfFile: w.out("run") + "/events.jsonl", encoding: .utf8)
+        #expect(events.contains("job_started") && events.contains("epoch_finished") && events.contains("job_finished"))
+        let eval = try FathomProcess.run(["supernet", "eval", "--checkpoint", w.out("run"), "--arch", Self.arch, "--json"])
+        #expect(eval.status == 0, "\(eval.stderr)")
+        let accuracy = eval.jsonLines.first?["accuracy"] as? Double ?? -1
+        #expect(accuracy >= 0 && accuracy <= 1)
+        let extracted = try FathomProcess.run(["supernet", "extract", "--checkpoint", w.out("run"), "--arch", Self.arch, "--out", w.out("subnet.json")])
+        #expect(extracted.status == 0, "\(extracted.stderr)")
+        let file = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: w.out("subnet.json")))) as? [String: Any]
+        #expect(file?["arch"] as? String == Self.arch)
+        #expect((file?["layers"] as? [Any])?.isEmpty == false)
+    }
+
+    @Test func trainsOneArchitectureAndBenchmarksTraining() throws {
+        guard Self.available else { return }
+        let w = try Workspace()
+        let trained = try FathomProcess.run(["train", "fmnist-cell", "--arch", Self.arch, "--config", w.config, "--out", w.out("winner"), "--json"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        #expect(trained.jsonLines.first?["accuracy"] as? Double != nil)
+        let bench = try FathomProcess.run(["bench", "train", "fmnist-cell", "--arch", Self.arch, "--batch", "8", "--threads", "2", "--steps", "2", "--json"])
+        #expect(bench.status == 0, "\(bench.stderr)")
+        #expect((bench.jsonLines.first?["images_per_s"] as? Double ?? 0) > 0)
+    }
+
+    @Test func aKilledTrainingResumesToTheSameWeights() throws {
+        guard Self.available else { return }
+        let w = try Workspace(limit: 900, epochs: 2, batch: 16)
+        let straight = try FathomProcess.run(["supernet", "train", "--config", w.config, "--out", w.out("straight"), "--json"])
+        #expect(straight.status == 0, "\(straight.stderr)")
+        let process = Process()
+        process.executableURL = FathomProcess.binary
+        process.arguments = ["supernet", "train", "--config", w.config, "--out", w.out("killed")]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let checkpoint = w.out("killed") + "/checkpoint.bin"
+        while !FileManager.default.fileExists(atPath: checkpoint) && process.isRunning { usleep(20_000) }
+        usleep(300_000)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let resumed = try FathomProcess.run(["supernet", "train", "--config", w.config, "--out", w.out("killed"), "--json"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let events = try String(contentsOfFile: w.out("killed") + "/events.jsonl", encoding: .utf8)
+        #expect(events.contains("job_resumed"))
+        let a = straight.jsonLines.first?["weights_checksum"] as? String, b = resumed.jsonLines.first?["weights_checksum"] as? String
+        #expect(a != nil && a == b)
+    }
+
+    @Test func badInputIsAClearErrorWithNonZeroExit() throws {
+        guard Self.available else { return }
+        let missing = try Workspace(images: "/nonexistent/train-images-idx3-ubyte.gz")
+        let m = try FathomProcess.run(["supernet", "train", "--config", missing.config, "--out", missing.out("run")])
+        #expect(m.status != 0 && m.stderr.contains("/nonexistent/train-images-idx3-ubyte.gz"), "\(m.stderr)")
+        let method = try Workspace(method: "darts")
+        let u = try FathomProcess.run(["supernet", "train", "--config", method.config, "--out", method.out("run")])
+        #expect(u.status != 0 && u.stderr.contains("supernet.method"), "\(u.stderr)")
+        let rate = try Workspace(learningRate: "-0.1")
+        let r = try FathomProcess.run(["supernet", "train", "--config", rate.config, "--out", rate.out("run")])
+        #expect(r.status != 0 && r.stderr.contains("training.learning_rate"), "\(r.stderr)")
+        let w = try Workspace(limit: 200)
+        #expect(try FathomProcess.run(["supernet", "train", "--config", w.config, "--out", w.out("run")]).status == 0)
+        let outside = try FathomProcess.run(["supernet", "eval", "--checkpoint", w.out("run"), "--arch", "|conv_5x5~0|+|none~0|none~1|+|none~0|none~1|none~2|"])
+        #expect(outside.status != 0 && outside.stderr.contains("conv_5x5"), "\(outside.stderr)")
+        #expect(FileManager.default.fileExists(atPath: w.out("run") + "/checkpoint.bin"))
+    }
+}

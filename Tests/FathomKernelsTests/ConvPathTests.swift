@@ -1,0 +1,56 @@
+import Testing
+@testable import FathomKernels
+
+/// The forward paths `Conv2D.forward` chooses by shape (``PanelGemm``, the im2col + `sgemm` fallback, the direct
+/// depthwise kernel), each with a fused activation, against the naive loops.
+@Suite struct ConvPathTests {
+    /// Shapes that exercise ``PanelGemm``'s edges: partial 6-row and 16-pixel tiles, panels spanning output rows,
+    /// several pixel blocks, stride 2, pointwise runs across rows, a 1×1 stride-2 gather, groups and a batch.
+    static let panelShapes: [Conv2DShape] = [
+        Conv2DShape(batch: 1, inChannels: 3, inHeight: 17, inWidth: 19, outChannels: 13, kernelSize: 3, padding: 1),
+        Conv2DShape(batch: 1, inChannels: 16, inHeight: 16, inWidth: 16, outChannels: 7, kernelSize: 3, padding: 1),
+        Conv2DShape(batch: 2, inChannels: 5, inHeight: 8, inWidth: 8, outChannels: 9, kernelSize: 3, padding: 1),
+        Conv2DShape(batch: 1, inChannels: 4, inHeight: 13, inWidth: 11, outChannels: 8, kernelSize: 3, stride: 2, padding: 1),
+        Conv2DShape(batch: 1, inChannels: 6, inHeight: 5, inWidth: 7, outChannels: 14, kernelSize: 1),
+        Conv2DShape(batch: 1, inChannels: 6, inHeight: 9, inWidth: 9, outChannels: 5, kernelSize: 1, stride: 2),
+        Conv2DShape(batch: 1, inChannels: 3, inHeight: 12, inWidth: 12, outChannels: 4, kernelSize: 7, stride: 2, padding: 3),
+        Conv2DShape(batch: 2, inChannels: 8, inHeight: 4, inWidth: 4, outChannels: 12, kernelSize: 1, groups: 2),
+    ]
+
+    /// Shapes that leave ``PanelGemm`` for im2col + `sgemm`: a single output pixel (a matrix-vector product) and
+    /// weights too large to re-read per pixel block.
+    static let fallbackShapes: [Conv2DShape] = [
+        Conv2DShape(batch: 1, inChannels: 8, inHeight: 3, inWidth: 3, outChannels: 10, kernelSize: 3),
+        Conv2DShape(batch: 1, inChannels: 64, inHeight: 8, inWidth: 8, outChannels: 130, kernelSize: 3, padding: 1),
+    ]
+
+    /// Depthwise shapes: rows shorter than a vector, exactly one, and longer with a partial last one, so that
+    /// groups of four vectors end short; stride 2; kernel 5.
+    static let depthwiseShapes: [Conv2DShape] = [
+        Conv2DShape(batch: 1, inChannels: 3, inHeight: 5, inWidth: 5, outChannels: 3, kernelSize: 3, padding: 1, groups: 3),
+        Conv2DShape(batch: 2, inChannels: 2, inHeight: 3, inWidth: 8, outChannels: 2, kernelSize: 3, padding: 1, groups: 2),
+        Conv2DShape(batch: 1, inChannels: 2, inHeight: 7, inWidth: 21, outChannels: 2, kernelSize: 5, padding: 2, groups: 2),
+        Conv2DShape(batch: 1, inChannels: 3, inHeight: 9, inWidth: 19, outChannels: 3, kernelSize: 3, stride: 2, padding: 1, groups: 3),
+    ]
+
+    @Test func shapesTakeTheIntendedPath() {
+        #expect(Self.panelShapes.allSatisfy { PanelGemm.suits($0) })
+        #expect(!Self.fallbackShapes.contains { PanelGemm.suits($0) })
+        #expect(Self.depthwiseShapes.allSatisfy { $0.isDepthwise })
+    }
+
+    @Test(arguments: panelShapes + fallbackShapes + depthwiseShapes)
+    func forwardWithActivationMatchesNaiveLoops(_ shape: Conv2DShape) {
+        var random = TestRandom(seed: 11)
+        let input = random.array(shape.inputCount), weights = random.array(shape.weightCount), bias = random.array(shape.outChannels)
+        let linear = referenceConv(shape, input: input.map(Double.init), weights: weights.map(Double.init), bias: bias.map(Double.init))
+        for activation in [nil, Activation.relu6, .hardSwish] {
+            let expected = linear.map { x in Float(activation.map { ActivationTests.reference($0, x) } ?? x) }
+            for pool in [nil, ThreadPool(threadCount: 3)] {
+                var output = [Float](repeating: .nan, count: shape.outputCount)
+                Conv2D.forward(shape, input: input, weights: weights, bias: bias, output: &output, pool: pool, activation: activation)
+                #expect(maxRelativeError(output, expected) < 1e-5, "activation \(String(describing: activation))")
+            }
+        }
+    }
+}

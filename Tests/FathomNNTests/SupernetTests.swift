@@ -1,0 +1,112 @@
+import FathomGraph
+import FathomNN
+import FathomSpaces
+import Foundation
+import Testing
+
+/// Supernets on tiny spaces: they learn a synthetic task, resume bit for bit, survive a damaged checkpoint, and
+/// hand out standalone subnets.
+@Suite struct SupernetTests {
+    static let cellPath = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-tiny-cell-\(UUID().uuidString).json")
+    static let elasticPath = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-tiny-elastic-\(UUID().uuidString).json")
+
+    /// The tiny spaces written to files, since configs name their space by path.
+    static func spacePath(_ elastic: Bool) throws -> String {
+        let url = elastic ? elasticPath : cellPath
+        if !FileManager.default.fileExists(atPath: url.path) {
+            let space = elastic ? TinySpaces.elasticJSON : TinySpaces.cellJSON
+            try Data(space.utf8).write(to: url)
+        }
+        return url.path
+    }
+
+    func train(_ task: SyntheticTask, directory: URL? = nil) throws -> TrainingRun.Summary {
+        let config = try task.config
+        let run = try TrainingRun(config: config, space: try SearchSpace.load(config.space), directory: directory ?? task.folder.appendingPathComponent("run"))
+        return try run.run { _ in }
+    }
+
+    @Test(arguments: ["spos", "fairnas"]) func cellSupernetLearnsASyntheticTask(method: String) throws {
+        let summary = try train(try SyntheticTask(space: try Self.spacePath(false), method: method, epochs: 3))
+        #expect(summary.accuracy > 0.6, "validation accuracy \(summary.accuracy)")
+    }
+
+    @Test(arguments: ["sandwich", "progressive"]) func elasticSupernetLearnsASyntheticTask(method: String) throws {
+        let summary = try train(try SyntheticTask(space: try Self.spacePath(true), method: method, epochs: 4))
+        #expect(summary.accuracy > 0.6, "validation accuracy \(summary.accuracy)")
+    }
+
+    @Test func resumingFromACheckpointGivesTheSameWeights() throws {
+        let task = try SyntheticTask(images: 120, space: try Self.spacePath(true), method: "progressive", epochs: 2)
+        let straight = try train(task, directory: task.folder.appendingPathComponent("straight"))
+        // Stop after 5 steps (the checkpoint of step 3 survives), then resume in a fresh trainer.
+        let config = try task.config, space = try SearchSpace.load(config.space)
+        let directory = task.folder.appendingPathComponent("resumed")
+        let first = try TrainingRun(config: config, space: space, directory: directory)
+        for _ in 0..<5 { _ = try first.trainer.trainStep() }
+        try Checkpoint.save(step: first.trainer.step, buffers: first.trainer.checkpointBuffers, directory: directory)
+        let resumed = try TrainingRun(config: config, space: space, directory: directory)
+        #expect(resumed.trainer.step == 5)
+        #expect(try resumed.run { _ in }.weights_checksum == straight.weights_checksum)
+    }
+
+    @Test func aDamagedCheckpointFallsBackToThePreviousOne() throws {
+        let task = try SyntheticTask(images: 120, space: try Self.spacePath(false), epochs: 1)
+        let config = try task.config, space = try SearchSpace.load(config.space)
+        let directory = task.folder.appendingPathComponent("run")
+        let run = try TrainingRun(config: config, space: space, directory: directory)
+        _ = try run.trainer.trainStep()
+        try Checkpoint.save(step: 1, buffers: run.trainer.checkpointBuffers, directory: directory)
+        _ = try run.trainer.trainStep()
+        try Checkpoint.save(step: 2, buffers: run.trainer.checkpointBuffers, directory: directory)
+        let current = directory.appendingPathComponent(Checkpoint.fileName)
+        let bytes = try Data(contentsOf: current)
+        try bytes.prefix(bytes.count / 2).write(to: current)
+        let resumed = try TrainingRun(config: config, space: space, directory: directory)
+        #expect(resumed.trainer.step == 1)
+        let events = try String(contentsOf: directory.appendingPathComponent("events.jsonl"), encoding: .utf8)
+        #expect(events.contains("checkpoint_damaged"))
+    }
+
+    @Test func extractedSubnetsRunStandaloneLikeTheirSupernetPath() throws {
+        let supernet = try Supernet(space: TinySpaces.elastic, seed: 3)
+        let arch = try TinySpaces.elastic.parse("r8|k3e2|k5e3,k3e2")
+        let subnet = try supernet.subnet(arch)
+        let inference = InferenceNetwork(graph: subnet.graph, parameters: subnet.parameters, batch: 2)
+        let training = TrainingNetwork(graph: subnet.graph, parameters: subnet.parameters, batch: 2)
+        for i in 0..<2 * subnet.graph.inputShape.count { inference.input[i] = Float(i % 7) / 7; training.input[i] = Float(i % 7) / 7 }
+        inference.run()
+        training.forward(.inference)
+        for i in 0..<6 { #expect(abs(inference.output[i] - training.output[i]) < 1e-4) }
+        #expect(throws: NNError.self) { try Supernet(space: TinySpaces.chain, seed: 1) }
+    }
+
+    @Test func connectedSamplesSkipCutOffCells() throws {
+        let space = try SearchSpace.load("fmnist-cell")
+        let archs = SupernetSampling.connected(space, count: 20, seed: 2)
+        #expect(archs.count == 20)
+        #expect(!SupernetSampling.isConnected(try space.parse("|none~0|+|none~0|nor_conv_3x3~1|+|none~0|none~1|skip_connect~2|"), in: space))
+        #expect(SupernetSampling.isConnected(try space.parse("|none~0|+|skip_connect~0|none~1|+|none~0|none~1|avg_pool_3x3~2|"), in: space))
+    }
+}
+
+/// Once-for-All's channel sorting reorders the middle channels without changing what the network computes.
+@Suite struct ChannelSortingTests {
+    @Test func sortingKeepsTheLargestSubnetsOutput() throws {
+        let supernet = try Supernet(space: TinySpaces.elastic, seed: 8)
+        let arch = try TinySpaces.elastic.parse("r8|k5e3,k5e3|k5e3,k5e3")
+        func logits() throws -> [Float] {
+            let subnet = try supernet.subnet(arch)
+            let network = InferenceNetwork(graph: subnet.graph, parameters: subnet.parameters, batch: 1)
+            for i in 0..<subnet.graph.inputShape.count { network.input[i] = Float(i % 5) / 5 - 0.4 }
+            network.run()
+            return (0..<3).map { network.output[$0] }
+        }
+        let before = try logits()
+        supernet.sortMiddleChannels { _ in nil }
+        let after = try logits()
+        for (a, b) in zip(before, after) { #expect(abs(a - b) < 1e-4) }
+        let smaller = try supernet.subnet(try TinySpaces.elastic.parse("r8|k3e2|k3e2"))
+        #expect(smaller.parameters.layers.count > 0)
+    }
+}
