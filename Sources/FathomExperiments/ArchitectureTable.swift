@@ -19,27 +19,9 @@ public struct ArchitectureTable: Sendable {
     public init(table: LatencyTable, space: SearchSpace) throws {
         self.table = table
         self.space = space
-        var architectures: [Architecture] = []
+        let architectures = try table.architectures(in: space)
         var rowOf: [Architecture: Int] = [:]
-        let columns = table.architectureColumns
-        for row in 0..<table.count {
-            func field(_ name: String) -> String? { columns.firstIndex(of: name).map { table.architectureFields[$0][row] } }
-            do {
-                let arch: Architecture
-                if let text = field("arch_string") {
-                    arch = try space.parse(text)
-                } else if let ks = field("ks"), let e = field("e"), let d = field("d"), let r = field("r") {
-                    func ints(_ s: String) -> [Int] { s.split(separator: " ").compactMap { Int($0) } }
-                    arch = try space.elasticArchitecture(kernels: ints(ks), expands: ints(e), depths: ints(d), resolution: Int(r) ?? -1)
-                } else {
-                    throw ExperimentError.tableArchitecture(file: table.file, row: row, detail: "no arch_string nor ks/e/d/r columns")
-                }
-                architectures.append(arch)
-                if rowOf[arch] == nil { rowOf[arch] = row }
-            } catch let error as SpaceError {
-                throw ExperimentError.tableArchitecture(file: table.file, row: row + 2, detail: error.description)
-            }
-        }
+        for (row, arch) in architectures.enumerated() where rowOf[arch] == nil { rowOf[arch] = row }
         self.architectures = architectures
         self.rowOf = rowOf
     }

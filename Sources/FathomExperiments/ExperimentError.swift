@@ -2,8 +2,6 @@
 public enum ExperimentError: Error, Equatable, CustomStringConvertible {
     /// A source string that does not follow `kind:ARGS`.
     case invalidSource(option: String, value: String, expected: String)
-    /// A table row that names an architecture outside the space.
-    case tableArchitecture(file: String, row: Int, detail: String)
     /// An architecture the table does not hold.
     case architectureNotInTable(file: String, arch: String)
     /// A source kind this build cannot serve yet.
@@ -21,8 +19,6 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
         switch self {
         case let .invalidSource(option, value, expected):
             return "\(option) '\(value)': expected \(expected)"
-        case let .tableArchitecture(file, row, detail):
-            return "\(file): row \(row): \(detail)"
         case let .architectureNotInTable(file, arch):
             return "\(file) has no row for architecture \(arch)"
         case let .unsupportedSource(option, value, reason):
