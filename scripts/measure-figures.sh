@@ -5,7 +5,8 @@
 #   agreement      Spearman of our latencies of the first 200 archs of HELP's NB201 table against its CPU columns
 #                  gold_6240, silver_4114, silver_4210r (dead edges kept, as HELP's devices ran them)
 #   cost           median seconds to measure one NB201 arch under the ±2% protocol (warm-up included)
-# Usage: scripts/measure-figures.sh [WORKDIR]   (FATHOM_BIN overrides the binary; THREADS, default all cores)
+# Usage: scripts/measure-figures.sh [WORKDIR]   (FATHOM_BIN overrides the binary; THREADS, default 1: on a shared
+# 2-core machine a 2-thread pool waits for whichever core is preempted, and timings turned bimodal under load)
 set -eu
 cd "$(dirname "$0")/.."
 WORK=${1:-$(mktemp -d /tmp/fathom-figures.XXXXXX)}
@@ -14,10 +15,10 @@ if [ -z "${FATHOM_BIN:-}" ]; then
     swift build -c release --scratch-path .build-measure-rel >&2
     FATHOM_BIN=.build-measure-rel/release/fathom
 fi
-THREADS=${THREADS:-$(nproc)}
+THREADS=${THREADS:-1}
 STORE="$WORK/figures.sqlite"
 HELP=device-measurements/help/nasbench201/latency.csv
-echo "work folder $WORK, binary $FATHOM_BIN, $THREADS threads" >&2
+echo "work folder $WORK, binary $FATHOM_BIN, $THREADS threads, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 "$FATHOM_BIN" spaces sample nasbench201 --count 30 --seed 0 > "$WORK/sample30.jsonl"
 for pass in 1 2; do
@@ -33,6 +34,7 @@ for r in rows: print(json.dumps({"arch": r["arch_string"]}))
 "$FATHOM_BIN" measure nasbench201 --archs "$WORK/help200.jsonl" --keep-dead-edges --threads "$THREADS" --fresh \
     --store "$STORE" --json > "$WORK/help200-measured.jsonl"
 
+echo "load average after measuring: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$WORK" "$HELP" <<'PY'
 import csv, json, statistics, sys
 work, help_csv = sys.argv[1], sys.argv[2]

@@ -5,27 +5,30 @@ import FathomSpaces
 import Foundation
 
 /// Times networks on this machine: builds each architecture's network, takes the machine-wide lock, times the
-/// networks interleaved under the request's policy and, when asked, profiles every layer.
+/// networks interleaved under the request's policy and, when asked, profiles every layer. The lock only keeps other
+/// Fathom measurements away, so the agent also says (once) when the load average exceeds the core count: compilers
+/// or other jobs then inflate every timing.
 public final class LocalAgent: MeasurementAgent {
     private let lockPath: String
-    private let onLockWait: () -> Void
+    private let note: (String) -> Void
+    private var warnedBusy = false
     private let clock: @Sendable () -> UInt64
     private let fingerprint = DeviceFingerprint.current()
     private var calibration: Calibration?
     private var spaces: [String: SearchSpace] = [:]
     private var pools: [Int: ThreadPool] = [:]
 
-    /// An agent taking the lock at `lockPath`; `onLockWait` is called when another process holds it.
+    /// An agent taking the lock at `lockPath`; `note` gets stderr notes (waiting for the lock, a busy machine).
     public init(lockPath: String = MachineLock.defaultPath, clock: @escaping @Sendable () -> UInt64 = monotonicNanoseconds,
-                onLockWait: @escaping () -> Void = {}) {
+                note: @escaping (String) -> Void = { _ in }) {
         self.lockPath = lockPath
         self.clock = clock
-        self.onLockWait = onLockWait
+        self.note = note
     }
 
     /// The fingerprint and a calibration taken now, under the lock.
     public func device() throws -> DeviceReport {
-        let lock = try MachineLock(path: lockPath, onWait: onLockWait)
+        let lock = try lockMachine()
         let fresh = withExtendedLifetime(lock) { Calibration.run() }
         calibration = fresh
         return DeviceReport(fingerprint: fingerprint, calibration: fresh)
@@ -40,7 +43,8 @@ public final class LocalAgent: MeasurementAgent {
         let networks = try archs.map { try network(space: space, arch: $0, request: request, pool: pool) }
         var groupPolicy = request.policy
         groupPolicy.maxSeconds *= Double(networks.count)
-        let lock = try MachineLock(path: lockPath, onWait: onLockWait)
+        let lock = try lockMachine()
+        warnIfBusy()
         return try withExtendedLifetime(lock) {
             let calibration = self.calibration ?? Calibration.run()
             self.calibration = calibration
@@ -55,6 +59,17 @@ public final class LocalAgent: MeasurementAgent {
                                           measuredAt: Date(), profile: profile)
             }
         }
+    }
+
+    private func lockMachine() throws -> MachineLock {
+        try MachineLock(path: lockPath, onWait: { [note, lockPath] in note("waiting for the measurement lock \(lockPath): another measurement runs on this machine") })
+    }
+
+    private func warnIfBusy() {
+        guard !warnedBusy, let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8),
+              let load = text.split(separator: " ").first.flatMap({ Double($0) }), load > Double(fingerprint.cores) else { return }
+        warnedBusy = true
+        note(String(format: "this machine is busy (load average %.1f on %d cores): other processes will inflate the timings", load, fingerprint.cores))
     }
 
     private func loadSpace(_ name: String) throws -> SearchSpace {

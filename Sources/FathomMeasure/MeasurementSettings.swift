@@ -18,7 +18,7 @@ public struct MeasurementSettings: Sendable {
     public func openSession(log: @escaping (String) -> Void) throws -> MeasurementSession {
         let store = try MeasurementStore(path: try MeasurementStore.location(option: storePath))
         let agent: any MeasurementAgent = try agentCommand.map { try RemoteAgent(command: $0) }
-            ?? LocalAgent(onLockWait: { log("waiting for the measurement lock \(MachineLock.defaultPath): another measurement runs on this machine") })
+            ?? LocalAgent(note: log)
         return try MeasurementSession(agent: agent, store: store, fresh: fresh, log: log)
     }
 }

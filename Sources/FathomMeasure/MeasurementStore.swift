@@ -40,9 +40,20 @@ public final class MeasurementStore: Sendable {
             queue = try DatabaseQueue(path: path, configuration: configuration)
             let check = try queue.read { try String.fetchAll($0, sql: "PRAGMA quick_check") }
             guard check == ["ok"] else { throw MeasureError.corruptStore(path: path, reason: check.prefix(3).joined(separator: "; ")) }
-            try Self.migrator.migrate(queue)
+            try migrate()
         } catch {
             throw Self.storeError(error, path: path)
+        }
+    }
+
+    /// Brings the schema up to date. GRDB's migrator reads the applied migrations before it opens each migration's
+    /// transaction, so a second process opening a new store at the same moment can try to apply one that the first has
+    /// just committed ("table already exists"); by then the migration is recorded, and a second pass sees it.
+    private func migrate() throws {
+        do {
+            try Self.migrator.migrate(queue)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
+            try Self.migrator.migrate(queue)
         }
     }
 

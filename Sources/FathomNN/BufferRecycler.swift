@@ -2,15 +2,17 @@ import FathomKernels
 
 /// Keeps activation buffers of finished training networks for the next ones of the same sizes, so that a supernet
 /// step (a new network per sampled path) does not map and fault in fresh memory each time. Buffers come back
-/// uninitialised. Not thread-safe: one recycler per training loop.
+/// zeroed (some kernels read their output before overwriting it). Not thread-safe: one recycler per training loop.
 public final class BufferRecycler: @unchecked Sendable {
     private var free: [Int: [AlignedBuffer]] = [:]
 
     public init() {}
 
-    /// A buffer of `count` floats (contents undefined).
+    /// A zeroed buffer of `count` floats.
     func take(_ count: Int) -> AlignedBuffer {
-        free[count]?.popLast() ?? AlignedBuffer(count: count, zeroed: false)
+        guard let buffer = free[count]?.popLast() else { return AlignedBuffer(count: count) }
+        buffer.baseAddress.update(repeating: 0, count: count)
+        return buffer
     }
 
     /// Returns buffers for reuse.

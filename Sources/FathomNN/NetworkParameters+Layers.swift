@@ -23,17 +23,4 @@ extension LayerParameters {
     var learned: [(buffer: AlignedBuffer, decays: Bool)] {
         [(weights, true), (bias, false), (gamma, false), (beta, false)].compactMap { b, d in b.map { ($0, d) } }
     }
-
-    /// A deep copy.
-    func copy() -> LayerParameters {
-        func clone(_ b: AlignedBuffer?) -> AlignedBuffer? {
-            b.map { source in
-                let c = AlignedBuffer(count: source.count, zeroed: false)
-                c.baseAddress.update(from: source.baseAddress, count: source.count)
-                return c
-            }
-        }
-        return LayerParameters(weights: clone(weights), bias: clone(bias), gamma: clone(gamma), beta: clone(beta),
-                               runningMean: clone(runningMean), runningVariance: clone(runningVariance))
-    }
 }

@@ -9,6 +9,12 @@ public final class SGD: @unchecked Sendable {
         public let value: AlignedBuffer
         public let gradient: AlignedBuffer
         public let decays: Bool
+
+        public init(value: AlignedBuffer, gradient: AlignedBuffer, decays: Bool) {
+            self.value = value
+            self.gradient = gradient
+            self.decays = decays
+        }
     }
 
     public let parameters: [Parameter]

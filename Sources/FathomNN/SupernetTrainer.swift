@@ -35,6 +35,13 @@ public final class SupernetTrainer {
 
     /// A trainer over `training` images; `fixedArch` trains that architecture alone (`fathom train`).
     public init(config: TrainingConfig, space: SearchSpace, training: Dataset, fixedArch: Architecture? = nil) throws {
+        guard training.channels == space.inputChannels, training.height == space.inputHeight, training.width == space.inputWidth else {
+            throw NNError.datasetMismatch(detail: "images of \(training.channels)x\(training.height)x\(training.width) do not fit \(space.name)'s input "
+                                          + "\(space.inputChannels)x\(space.inputHeight)x\(space.inputWidth)")
+        }
+        guard training.classes == space.classes else {
+            throw NNError.datasetMismatch(detail: "\(training.classes) classes in the data, \(space.classes) in \(space.name)")
+        }
         self.config = config
         self.training = training
         self.fixedArch = fixedArch

@@ -45,7 +45,7 @@ public final class TrainingNetwork: @unchecked Sendable {
         let live = graph.layers.map { !$0.isDead || $0.id == 0 }
         self.live = live
         self.recycler = recycler
-        let take = { (count: Int) in recycler?.take(count) ?? AlignedBuffer(count: count, zeroed: false) }
+        let take = { (count: Int) in recycler?.take(count) ?? AlignedBuffer(count: count) }
         outputs = graph.layers.map { live[$0.id] ? take(batch * $0.shape.count) : nil }
         outputGradients = graph.layers.map { live[$0.id] && $0.id != 0 ? take(batch * $0.shape.count) : nil }
         savedMean = graph.layers.map { layer in

@@ -41,11 +41,29 @@ import Testing
         #expect(result.status == 0 && result.jsonLines.count == 2)
     }
 
+    /// Walks the whole command tree from `fathom --help` and checks that every leaf command's help has an example.
     @Test func everyCommandHelpHasAnExample() throws {
-        for command in [[], ["spaces", "list"], ["spaces", "sample"], ["spaces", "stats"], ["device", "info"], ["bench", "gemm"]] {
+        var pending: [[String]] = [[]], leaves = 0
+        while let command = pending.popLast() {
             let result = try FathomProcess.run(command + ["--help"])
-            #expect(result.status == 0)
-            #expect(result.stdout.contains("Example"), "help of '\(command.joined(separator: " "))' has no example")
+            #expect(result.status == 0, "fathom \(command.joined(separator: " ")) --help failed")
+            let subcommands = Self.subcommands(in: result.stdout)
+            if subcommands.isEmpty {
+                leaves += 1
+                #expect(result.stdout.contains("Example"), "help of 'fathom \(command.joined(separator: " "))' has no example")
+            } else {
+                pending += subcommands.map { command + [$0] }
+            }
+        }
+        #expect(leaves >= 20)
+    }
+
+    /// The names listed under SUBCOMMANDS: in a help text (without `help` itself).
+    static func subcommands(in help: String) -> [String] {
+        guard let section = help.components(separatedBy: "SUBCOMMANDS:").dropFirst().first else { return [] }
+        return section.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("  "), !line.hasPrefix("    "), let name = line.split(separator: " ").first else { return nil }
+            return name == "help" ? nil : String(name)
         }
     }
 }

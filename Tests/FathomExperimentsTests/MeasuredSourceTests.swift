@@ -6,6 +6,15 @@ import Foundation
 import Testing
 
 @Suite struct MeasuredSourceTests {
+    /// The release-built `fathom` (`$FATHOM_BIN` or `.build/release/fathom`), run as the agent: a debug build's
+    /// calibration alone takes tens of seconds. Without it, this machine's agent runs in-process.
+    static var agentCommand: String? {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let binary = ProcessInfo.processInfo.environment["FATHOM_BIN"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? root.appendingPathComponent(".build/release/fathom").path
+        return FileManager.default.isExecutableFile(atPath: binary) ? "'\(binary)' agent --stdio" : nil
+    }
+
     @Test func measureTimesThroughTheStoreAndCarriesItsSpread() throws {
         let space = try SearchSpace.load("fmnist-cell")
         let factory = SourceFactory(space: space)
@@ -13,6 +22,7 @@ import Testing
         factory.measurement.context = MeasurementContext(batch: 1, threads: 1)
         factory.measurement.policy.maxSeconds = 0.2
         factory.measurement.policy.minRuns = 3
+        factory.measurement.agentCommand = Self.agentCommand
         factory.measurementLog = { _ in }
         let source = try factory.latencySource("measure")
         #expect(source.id.hasPrefix("measure:"))

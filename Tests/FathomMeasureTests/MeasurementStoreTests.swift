@@ -60,6 +60,16 @@ import Testing
         #expect(throws: MeasureError.unknownDevice(id: "nope", known: [DeviceFingerprint.current().id])) { try store.device("nope") }
     }
 
+    @Test func twoConnectionsCreatingOneStoreAtOnceBothSucceed() async throws {
+        for _ in 0..<10 {
+            let path = Fixtures.storePath()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<2 { group.addTask { _ = try MeasurementStore(path: path) } }
+                try await group.waitForAll()
+            }
+        }
+    }
+
     @Test func twoConnectionsWritingAtOnceLoseNothing() async throws {
         let path = Fixtures.storePath()
         let setup = try MeasurementStore(path: path)

@@ -32,12 +32,12 @@ import Testing
     }
 
     @Test(arguments: ["sandwich", "progressive"]) func elasticSupernetLearnsASyntheticTask(method: String) throws {
-        let summary = try train(try SyntheticTask(space: try Self.spacePath(true), method: method, epochs: 4))
+        let summary = try train(try SyntheticTask(size: 8, space: try Self.spacePath(true), method: method, epochs: 4))
         #expect(summary.accuracy > 0.6, "validation accuracy \(summary.accuracy)")
     }
 
     @Test func resumingFromACheckpointGivesTheSameWeights() throws {
-        let task = try SyntheticTask(images: 120, space: try Self.spacePath(true), method: "progressive", epochs: 2)
+        let task = try SyntheticTask(images: 120, size: 8, space: try Self.spacePath(true), method: "progressive", epochs: 2)
         let straight = try train(task, directory: task.folder.appendingPathComponent("straight"))
         // Stop after 5 steps (the checkpoint of step 3 survives), then resume in a fresh trainer.
         let config = try task.config, space = try SearchSpace.load(config.space)
@@ -108,5 +108,15 @@ import Testing
         for (a, b) in zip(before, after) { #expect(abs(a - b) < 1e-4) }
         let smaller = try supernet.subnet(try TinySpaces.elastic.parse("r8|k3e2|k3e2"))
         #expect(smaller.parameters.layers.count > 0)
+    }
+}
+
+/// Data that does not fit the space is refused before training.
+@Suite struct DataFitTests {
+    @Test func imagesOfTheWrongSizeAreRefused() throws {
+        let task = try SyntheticTask(size: 6, space: try SupernetTests.spacePath(true))
+        let config = try task.config
+        #expect { try TrainingRun(config: config, space: try SearchSpace.load(config.space), directory: task.folder.appendingPathComponent("run")) }
+            throws: { "\($0)".contains("do not fit") }
     }
 }

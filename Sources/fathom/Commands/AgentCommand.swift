@@ -24,7 +24,7 @@ struct AgentCommand: ParsableCommand {
     }
 
     func run() throws {
-        let agent = LocalAgent(onLockWait: { printNote("agent: waiting for the measurement lock \(MachineLock.defaultPath)") })
+        let agent = LocalAgent(note: { printNote("agent: " + $0) })
         AgentServer(agent: agent).serve(readLine: { Swift.readLine() }, write: { line in
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
         })
