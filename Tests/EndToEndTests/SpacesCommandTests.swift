@@ -51,18 +51,23 @@ import Testing
             if subcommands.isEmpty {
                 leaves += 1
                 #expect(result.stdout.contains("Example"), "help of 'fathom \(command.joined(separator: " "))' has no example")
-            } else {
+            } else if command.count < 3 {
                 pending += subcommands.map { command + [$0] }
+            } else {
+                Issue.record("'fathom \(command.joined(separator: " "))' nests deeper than the command table does")
             }
         }
         #expect(leaves >= 20)
     }
 
-    /// The names listed under SUBCOMMANDS: in a help text (without `help` itself).
+    /// The names listed under SUBCOMMANDS: in a help text (without `help` itself). The section ends at its first
+    /// blank line, so the "See 'fathom help <subcommand>'" footer is not taken for a command.
     static func subcommands(in help: String) -> [String] {
-        guard let section = help.components(separatedBy: "SUBCOMMANDS:").dropFirst().first else { return [] }
-        return section.split(separator: "\n").compactMap { line -> String? in
-            guard line.hasPrefix("  "), !line.hasPrefix("    "), let name = line.split(separator: " ").first else { return nil }
+        guard let section = help.components(separatedBy: "SUBCOMMANDS:\n").dropFirst().first else { return [] }
+        let lines = section.split(separator: "\n", omittingEmptySubsequences: false).prefix { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        return lines.compactMap { line -> String? in
+            guard line.hasPrefix("  "), !line.hasPrefix("    "), let name = line.split(separator: " ").first,
+                  name.allSatisfy({ $0.isLowercase || $0 == "-" }) else { return nil }
             return name == "help" ? nil : String(name)
         }
     }
