@@ -12,10 +12,19 @@ public struct ExperimentConfig: Sendable {
     public let space: String
     public let accuracySource: String
     public let latencySource: String
+    /// `latency.verify`: the ground truth that verifies the answer (nil: ``SourceFactory/verificationSource(_:latency:)``'s default).
+    public let verifySource: String?
+    /// `latency.agent`, `latency.batch`, `latency.threads`: where and how `measure` times (nil threads: all cores).
+    public let agentCommand: String?
+    public let batch: Int
+    public let threads: Int?
     public let strategy: String
     public let queries: Int
     public let seed: UInt64
     public let budget: BudgetSpec
+    /// `search.budget.sample`: how many seeded architectures a percentile budget is taken over when the latency
+    /// source is not a table (nil: 30 measured, 1000 predicted).
+    public let budgetSample: Int?
     public let strict: Bool
     public let maxParamsM: Double?
     public let maxFlopsM: Double?
@@ -52,20 +61,27 @@ public struct ExperimentConfig: Sendable {
             if SearchSpace.builtInNames.contains(text) { return text }
             return directory.appendingPathComponent(text).standardizedFileURL.path
         }
-        func source(_ key: String, allowed: String) -> String? {
-            check { () throws -> String in
-                let section = try root.object(key)
-                let text = try section.string("source")
-                try section.finish()
-                guard let spec = try? SourceSpec(text, option: key), Self.kinds(of: key).contains(spec.kind) else {
-                    throw section.mismatch("source", allowed, .string(text))
-                }
-                return Self.resolvingPaths(in: text, against: directory)
-            }
+        /// A source string of `section` whose kind is one of `kinds`, with its paths made absolute.
+        func source(_ section: JSONObjectReader, _ key: String, kinds: Set<String>, allowed: String) throws -> String {
+            let text = try section.string(key)
+            guard let spec = try? SourceSpec(text, option: key), kinds.contains(spec.kind) else { throw section.mismatch(key, allowed, .string(text)) }
+            return Self.resolvingPaths(in: text, against: directory)
         }
-        let accuracy = source("accuracy", allowed: "table:PATH:COLUMN or supernet:DIR")
-        let latency = source("latency", allowed: "table:PATH:COLUMN, predictor:MODEL.json or measure")
-        var strategy: String?, queries: Int?, seed: Int?, budget: BudgetSpec?, strict: Bool?, maxParams: Double??, maxFlops: Double??
+        var accuracy: String?
+        if let section = check({ try root.object("accuracy") }) {
+            accuracy = check { try source(section, "source", kinds: ["table", "supernet"], allowed: "table:PATH:COLUMN or supernet:DIR") }
+            _ = check { try section.finish() }
+        }
+        var latency: String?, verify: String??, agent: String??, batch: Int?, threads: Int??
+        if let section = check({ try root.object("latency") }) {
+            latency = check { try source(section, "source", kinds: ["table", "predictor", "measure"], allowed: "table:PATH:COLUMN, predictor:MODEL.json or measure") }
+            verify = check { section.has("verify") ? try source(section, "verify", kinds: ["table", "measure"], allowed: "measure or table:PATH:COLUMN") : nil }
+            agent = check { try section.optionalString("agent") }
+            batch = check { try section.int("batch", default: 1, in: 1...4096) }
+            threads = check { section.has("threads") ? try section.int("threads", in: 1...1024) : nil }
+            _ = check { try section.finish() }
+        }
+        var strategy: String?, queries: Int?, seed: Int?, budget: (BudgetSpec, Int?)?, strict: Bool?, maxParams: Double??, maxFlops: Double??
         if let search = check({ try root.object("search") }) {
             strategy = check { () throws -> String in
                 let value = try search.string("strategy")
@@ -93,8 +109,8 @@ public struct ExperimentConfig: Sendable {
             return value
         }
         _ = check { try root.finish() }
-        guard problems.isEmpty, let name, let space, let accuracy, let latency, let strategy, let queries, let seed, let budget,
-              let strict, let maxParams, let maxFlops, let exportName else {
+        guard problems.isEmpty, let name, let space, let accuracy, let latency, let verify, let agent, let batch, let threads, let strategy,
+              let queries, let seed, let budget, let strict, let maxParams, let maxFlops, let exportName else {
             throw ExperimentError.invalidConfig(file: file, problems: problems)
         }
         self.file = file
@@ -102,10 +118,15 @@ public struct ExperimentConfig: Sendable {
         self.space = space
         self.accuracySource = accuracy
         self.latencySource = latency
+        self.verifySource = verify
+        self.agentCommand = agent
+        self.batch = batch
+        self.threads = threads
         self.strategy = strategy
         self.queries = queries
         self.seed = UInt64(seed)
-        self.budget = budget
+        self.budget = budget.0
+        self.budgetSample = budget.1
         self.strict = strict
         self.maxParamsM = maxParams
         self.maxFlopsM = maxFlops
@@ -113,27 +134,23 @@ public struct ExperimentConfig: Sendable {
         self.hash = String(Self.fnv1a(data), radix: 16)
     }
 
-    /// `{"ms": 2.5}` or `{"percentile": 50}`.
-    private static func readBudget(_ search: JSONObjectReader) throws -> BudgetSpec {
+    /// `{"ms": 2.5}` or `{"percentile": 50}` (with an optional `"sample": N`), and the sample size if given.
+    private static func readBudget(_ search: JSONObjectReader) throws -> (BudgetSpec, Int?) {
         let budget = try search.object("budget")
         defer { _ = try? budget.finish() }
         switch (budget.has("ms"), budget.has("percentile")) {
         case (true, false):
             let ms = try budget.positiveDouble("ms")
             try budget.finish()
-            return .milliseconds(ms)
+            return (.milliseconds(ms), nil)
         case (false, true):
             let p = try budget.double("percentile", in: 0.001...99.999)
+            let sample = budget.has("sample") ? try budget.int("sample", in: 2...100_000) : nil
             try budget.finish()
-            return .percentile(p)
+            return (.percentile(p), sample)
         default:
             throw SpaceError.invalidValue(file: budget.file, key: budget.path, expected: "exactly one of {\"ms\": N} or {\"percentile\": P}", got: "an object with \(budget.has("ms") ? "both" : "neither")")
         }
-    }
-
-    /// The source kinds a config section accepts.
-    private static func kinds(of section: String) -> Set<String> {
-        section == "accuracy" ? ["table", "supernet"] : ["table", "predictor", "measure"]
     }
 
     /// Makes the PATH of `table:PATH:COLUMN`, `predictor:PATH` and `supernet:PATH` absolute against `directory`.

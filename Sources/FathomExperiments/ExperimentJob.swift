@@ -37,13 +37,18 @@ public final class ExperimentJob {
         log.phase(loaded == nil ? "job \(config.name) started" : "job \(config.name) resumed at phase \(state.phase)")
 
         let space = try SearchSpace.load(config.space)
-        let factory = SourceFactory(space: space)
+        let factory = SourceFactory(space: space, spaceArgument: config.space)
+        factory.measurement.context.batch = config.batch
+        if let threads = config.threads { factory.measurement.context.threads = threads }
+        factory.measurement.agentCommand = config.agentCommand
+        factory.measurementLog = { log.phase($0) }
         let accuracy = try factory.accuracySource(config.accuracySource)
         let latency = try factory.latencySource(config.latencySource)
         let journal = try Journal(url: directory.journal)
         if journal.damagedLines > 0 { log.emit("journal_repaired", ["dropped_lines": .int(journal.damagedLines)]) }
+        let journaledLatency = JournaledLatencySource(latency, journal: journal, space: space)
 
-        let budgetMs = try state.budgetMs ?? resolveBudget(latency: latency)
+        let budgetMs = try state.budgetMs ?? resolveBudget(latency: latency, journaled: journaledLatency, space: space, log: log)
         if state.budgetMs == nil {
             state.budgetMs = budgetMs
             state.phase = "budget"
@@ -59,7 +64,6 @@ public final class ExperimentJob {
             if !replayed { log.emit("query", ["n": .int(answered), "arch": .string(space.format(arch)), "accuracy": .number(value)]) }
             log.progress("search", done: answered, total: self.config.queries, detail: String(format: "best %.4f", best))
         }
-        let journaledLatency = JournaledLatencySource(latency, journal: journal, space: space)
         let request = SearchRequest(space: space, latencyBudgetMs: budgetMs, queries: config.queries, seed: config.seed,
                                     limits: try limits(space), strict: config.strict)
         let result: SearchResult
@@ -76,13 +80,22 @@ public final class ExperimentJob {
         log.emit("search_finished", ["arch": .string(space.format(result.best.arch)), "accuracy": .number(result.best.accuracy),
                                      "latency_ms": .number(result.best.latency.ms), "queries": .int(result.queries)])
 
-        let verified = try verify(result, budgetMs: budgetMs, latency: journaledLatency, space: space, log: log)
-        try ReportWriter(directory: directory, config: config, space: space, budgetMs: budgetMs).write(result, chosen: verified)
+        let truth = JournaledLatencySource(try factory.verificationSource(config.verifySource, latency: config.latencySource),
+                                           journal: journal, space: space, keyPrefix: "verify ")
+        log.phase("verifying the answer on \(truth.id)")
+        let verification = try AnswerVerifier(truth: truth, space: space, budgetMs: budgetMs, strict: config.strict).verify(result) { check in
+            log.emit("verified", ["arch": .string(space.format(check.arch)), "latency_ms": .number(check.truth.ms),
+                                  "search_latency_ms": .number(check.searchLatency.ms), "within_budget": .bool(check.withinBudget)])
+        }
+        if verification.replaced {
+            log.phase("the search's answer verified over budget; \(verification.checks.count - 1) replaced by the best candidate that verified within it")
+        }
+        try ReportWriter(directory: directory, config: config, space: space, budgetMs: budgetMs).write(result, verification: verification)
         state.phase = "reported"
         try directory.save(state)
         log.emit("report_written", ["folder": .string(directory.report.path)])
 
-        let spec = try export(verified, result: result, budgetMs: budgetMs, space: space)
+        let spec = try export(verification, result: result, budgetMs: budgetMs, space: space)
         state.phase = "done"
         try directory.save(state)
         log.emit("job_finished", ["arch": .string(spec.arch), "accuracy": .number(spec.accuracy), "latency_ms": .number(spec.latency_ms)])
@@ -90,17 +103,20 @@ public final class ExperimentJob {
         return spec
     }
 
-    /// The budget in ms: as given, or a percentile of the latency table's column.
-    private func resolveBudget(latency: any LatencySource) throws -> Double {
-        switch config.budget {
-        case let .milliseconds(ms): return ms
-        case .percentile:
-            guard let table = latency as? TableLatencySource else {
-                throw ExperimentError.unsupportedSource(option: "search.budget.percentile", value: config.latencySource,
-                                                        reason: "a percentile budget needs a table latency source in this build; give search.budget.ms")
-            }
-            return config.budget.resolve(latencies: table.values)
+    /// The budget in ms: as given, or a percentile of the device's latencies: a table's whole column, otherwise a
+    /// seeded sample of the space (`search.budget.sample`: 30 measured, 1000 predicted), each answer journaled so that
+    /// a resumed job resolves the same budget.
+    private func resolveBudget(latency: any LatencySource, journaled: JournaledLatencySource, space: SearchSpace, log: EventLog) throws -> Double {
+        guard case .percentile = config.budget else { return config.budget.resolve(latencies: []) }
+        if let table = latency as? TableLatencySource { return config.budget.resolve(latencies: table.values) }
+        let count = config.budgetSample ?? (latency is PredictorLatencySource ? 1000 : 30)
+        let sample = space.sample(count: count, seed: config.seed ^ 0xB0D6E7)
+        log.phase("resolving the budget: \(count) sampled architectures on \(latency.id)")
+        let latencies = try sample.enumerated().map { index, arch in
+            log.progress("budget", done: index, total: count, detail: "")
+            return try journaled.latency(of: arch).ms
         }
+        return config.budget.resolve(latencies: latencies)
     }
 
     private func limits(_ space: SearchSpace) throws -> [HardLimit] {
@@ -118,35 +134,24 @@ public final class ExperimentJob {
         return limits
     }
 
-    /// Checks the answer against the latency source's ground truth; an answer over budget is replaced by the most
-    /// accurate candidate that verifies within it. (For table and measured sources the search's own latencies are
-    /// the ground truth, so this confirms them; predicted latencies will be re-measured here.)
-    private func verify(_ result: SearchResult, budgetMs: Double, latency: any LatencySource, space: SearchSpace, log: EventLog) throws -> Candidate {
-        let ranked = result.history.filter(\.feasible).compactMap { record -> Candidate? in
-            guard let accuracy = record.accuracy, let estimate = record.latency else { return nil }
-            return Candidate(arch: record.arch, accuracy: accuracy, latency: estimate)
-        }.sorted { ($0.accuracy, -$0.latency.ms) > ($1.accuracy, -$1.latency.ms) }
-        for candidate in [result.best] + ranked {
-            let truth = try latency.latency(of: candidate.arch)
-            let within = (config.strict ? truth.upperBoundMs : truth.ms) <= budgetMs
-            log.emit("verified", ["arch": .string(space.format(candidate.arch)), "latency_ms": .number(truth.ms), "within_budget": .bool(within)])
-            if within { return Candidate(arch: candidate.arch, accuracy: candidate.accuracy, latency: truth) }
-        }
-        throw ExperimentError.noFeasibleArchitecture(budgetMs: budgetMs, fastestArch: nil, fastestMs: nil)
-    }
-
-    private func export(_ chosen: Candidate, result: SearchResult, budgetMs: Double, space: SearchSpace) throws -> ExportedSpec {
+    private func export(_ verification: Verification, result: SearchResult, budgetMs: Double, space: SearchSpace) throws -> ExportedSpec {
+        let chosen = verification.chosen
         let graph = try NetworkGraph(space: space, arch: chosen.arch)
-        var kind = "table", device = "", p10: Double?, p90: Double?, runs: Int?
+        var kind = "table", device = "", p10: Double?, p90: Double?, runs: Int?, upper: Double?
         switch chosen.latency.origin {
         case let .table(column): device = column
         case let .predicted(model): kind = "predicted"; device = model
-        case let .measured(a, b, n, _): kind = "measured"; p10 = a; p90 = b; runs = n
+        case let .measured(a, b, n, u):
+            kind = "measured"; p10 = a; p90 = b; runs = n; upper = u
+            device = String(verification.source.split(separator: ":").last ?? "")
         }
+        let searchLatency = verification.checks.last?.searchLatency.ms ?? chosen.latency.ms
         let spec = ExportedSpec(
             name: config.exportName, space: config.space, arch: space.format(chosen.arch), budget_ms: budgetMs, budget: describe(config.budget),
-            latency_ms: chosen.latency.ms, latency_source: result.latencySource, latency_kind: kind, latency_p10_ms: p10, latency_p90_ms: p90,
-            latency_runs: runs, device: device, within_budget: chosen.latency.ms <= budgetMs, accuracy: chosen.accuracy,
+            latency_ms: chosen.latency.ms, latency_source: verification.source, latency_kind: kind, latency_p10_ms: p10, latency_p90_ms: p90,
+            latency_runs: runs, latency_upper_ms: upper, search_latency_ms: searchLatency, search_latency_source: result.latencySource,
+            verified_candidates: verification.checks.count, device: device,
+            within_budget: (config.strict ? chosen.latency.upperBoundMs : chosen.latency.ms) <= budgetMs, accuracy: chosen.accuracy,
             accuracy_source: result.accuracySource, flops_m: Double(graph.flops) / 1e6, params_m: Double(graph.parameters) / 1e6,
             strategy: result.strategy, seed: config.seed, queries: result.queries, config_hash: config.hash, fathom_version: FathomVersion.current)
         try FileManager.default.createDirectory(at: directory.exported, withIntermediateDirectories: true)

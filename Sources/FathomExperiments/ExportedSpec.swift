@@ -6,6 +6,7 @@ public struct ExportedSpec: Codable, Equatable, Sendable {
     public var arch: String
     public var budget_ms: Double
     public var budget: String
+    /// The verified latency on the budget's device, and the ground truth it came from.
     public var latency_ms: Double
     public var latency_source: String
     /// `table`, `predicted` or `measured`.
@@ -13,6 +14,13 @@ public struct ExportedSpec: Codable, Equatable, Sendable {
     public var latency_p10_ms: Double?
     public var latency_p90_ms: Double?
     public var latency_runs: Int?
+    /// The upper bound of the measured median's 95% interval (what `search.strict` compares).
+    public var latency_upper_ms: Double?
+    /// What the search itself saw for this architecture (a prediction, a table value, an earlier measurement).
+    public var search_latency_ms: Double
+    public var search_latency_source: String
+    /// Candidates checked on the ground truth until one held (1: the search's own answer verified).
+    public var verified_candidates: Int
     /// The device the latency belongs to: a fingerprint id when measured, the table column otherwise.
     public var device: String
     public var within_budget: Bool

@@ -151,16 +151,20 @@ final class JournaledLatencySource: LatencySource {
     let inner: any LatencySource
     let journal: Journal
     let space: SearchSpace
+    /// Prepended to the journal key, so that one architecture's answers from two sources (the search's, the
+    /// verification's) are kept apart.
+    let keyPrefix: String
     var id: String { inner.id }
 
-    init(_ inner: any LatencySource, journal: Journal, space: SearchSpace) {
+    init(_ inner: any LatencySource, journal: Journal, space: SearchSpace, keyPrefix: String = "") {
         self.inner = inner
         self.journal = journal
         self.space = space
+        self.keyPrefix = keyPrefix
     }
 
     func latency(of arch: Architecture) throws -> LatencyEstimate {
-        let key = space.format(arch)
+        let key = keyPrefix + space.format(arch)
         if let value = journal.latency(key) { return value }
         let value = try inner.latency(of: arch)
         try journal.record(latency: value, for: key, durable: !(inner is TableLatencySource))

@@ -12,7 +12,8 @@ struct ReportWriter {
     /// The columns of `candidates.csv`, documented in `experiments/README.md`.
     static let csvHeader = "order,query,arch,accuracy,latency_ms,feasible,violated,accuracy_source,latency_source"
 
-    func write(_ result: SearchResult, chosen: Candidate) throws {
+    func write(_ result: SearchResult, verification: Verification) throws {
+        let chosen = verification.chosen
         try FileManager.default.createDirectory(at: directory.report, withIntermediateDirectories: true)
         var csv = [Self.csvHeader]
         for (order, record) in result.history.enumerated() {
@@ -41,7 +42,9 @@ struct ReportWriter {
         | space | `\(space.name)` |
         | answer | `\(space.format(chosen.arch))` |
         | accuracy | \(String(format: "%.4f", chosen.accuracy)) (`\(result.accuracySource)`) |
-        | latency | \(String(format: "%.4f", chosen.latency.ms)) ms (`\(result.latencySource)`) |
+        | latency | \(String(format: "%.4f", chosen.latency.ms)) ms (`\(verification.source)`) |
+        | latency the search saw | \(String(format: "%.4f", verification.checks.last?.searchLatency.ms ?? chosen.latency.ms)) ms (`\(result.latencySource)`) |
+        | verification | \(verification.replaced ? "the search's answer was over budget on the ground truth; \(verification.checks.count) candidates checked" : "the search's answer held") |
         | budget | \(String(format: "%.4f", budgetMs)) ms |
         | strategy | \(result.strategy), seed \(config.seed) |
         | accuracy queries | \(result.queries) of \(config.queries) |

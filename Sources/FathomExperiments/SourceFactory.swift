@@ -10,10 +10,15 @@ public final class SourceFactory {
     public var measurement = MeasurementSettings()
     /// Where the `measure` source's notes go (waiting for the lock, calibration drift): stderr by default.
     public var measurementLog: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    /// How the measurement agent loads the space: a built-in name or the path of a space file.
+    public let spaceArgument: String
     private var tables: [String: ArchitectureTable] = [:]
 
-    /// A factory for sources over `space`.
-    public init(space: SearchSpace) { self.space = space }
+    /// A factory for sources over `space`; `spaceArgument` is how an agent loads it (defaults to its name).
+    public init(space: SearchSpace, spaceArgument: String? = nil) {
+        self.space = space
+        self.spaceArgument = spaceArgument ?? space.name
+    }
 
     /// The table at `path`, parsed against the space (cached).
     public func table(_ path: String) throws -> ArchitectureTable {
@@ -40,12 +45,28 @@ public final class SourceFactory {
         switch try SourceSpec(text, option: "--latency") {
         case let .table(path, column):
             return try TableLatencySource(table: table(path), column: column)
-        case .predictor:
-            throw ExperimentError.unsupportedSource(option: "--latency", value: text, reason: "predictor latency is not built yet (issue 7); use table:PATH:COLUMN")
+        case let .predictor(model):
+            return try PredictorLatencySource(path: model, space: space)
         case .measure:
-            return try MeasuredLatencySource(space: space, spaceArgument: space.name, settings: measurement, log: measurementLog)
+            return try MeasuredLatencySource(space: space, spaceArgument: spaceArgument, settings: measurement, log: measurementLog)
         case .supernet:
             throw ExperimentError.invalidSource(option: "--latency", value: text, expected: "table:PATH:COLUMN, predictor:MODEL.json or measure")
+        }
+    }
+
+    /// The ground truth that verifies a search's answer (`--verify`): `verify` when given (`measure` or
+    /// `table:PATH:COLUMN`), otherwise a fresh measurement for `measure` and `predictor` latency sources (the final
+    /// answer is always re-measured) and the table itself for a table source.
+    public func verificationSource(_ verify: String?, latency: String) throws -> any LatencySource {
+        let text = try verify ?? (SourceSpec(latency, option: "--latency").kind == "table" ? latency : "measure")
+        switch try SourceSpec(text, option: "--verify") {
+        case .table: return try latencySource(text)
+        case .measure:
+            var fresh = measurement
+            fresh.fresh = true
+            return try MeasuredLatencySource(space: space, spaceArgument: spaceArgument, settings: fresh, log: measurementLog)
+        case .predictor, .supernet:
+            throw ExperimentError.invalidSource(option: "--verify", value: text, expected: "measure or table:PATH:COLUMN (a ground truth, not a prediction)")
         }
     }
 }

@@ -40,6 +40,59 @@ import Testing
         #expect(source.status != 0 && source.stderr.contains("--latency 'tabel:x': expected"))
     }
 
+    /// An agent that forwards to the real `fathom agent --stdio` but reports the architectures in `SLOW_ARCHS`
+    /// (one per line) 1000 times slower, as a device that disagrees with what the search saw.
+    static let slowAgent = """
+    import json, os, subprocess, sys
+    slow = set(open(os.environ["SLOW_ARCHS"]).read().split())
+    agent = subprocess.Popen([os.environ["FATHOM_AGENT_BIN"], "agent", "--stdio"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    for line in sys.stdin:
+        agent.stdin.write(line); agent.stdin.flush()
+        reply = json.loads(agent.stdout.readline())
+        for m in reply.get("measurements") or []:
+            if m["arch"] in slow:
+                for key in ("median_ms", "p10_ms", "p90_ms", "ci_low_ms", "ci_high_ms"): m["summary"][key] *= 1000
+        print(json.dumps(reply), flush=True)
+    """
+
+    @Test func anAnswerOverBudgetOnTheDeviceIsReplaced() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-verify-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let arguments = ["--budget-ms", "40", "--strategy", "local", "--queries", "40", "--seed", "2", "--json"]
+        let plain = try search(arguments)
+        #expect(plain.status == 0, "\(plain.stderr)")
+        let answer = try #require(plain.jsonLines.first?["arch"] as? String)
+        #expect(plain.jsonLines.first?["verified_candidates"] as? Int == 1)
+        // This machine runs NAS-Bench-201 cells in a few ms, so only the slowed answer is over the 40 ms budget here.
+        let script = folder.appendingPathComponent("slow_agent.py"), slow = folder.appendingPathComponent("slow.txt")
+        try Data(Self.slowAgent.utf8).write(to: script)
+        try Data(answer.utf8).write(to: slow)
+        let agent = "env SLOW_ARCHS='\(slow.path)' FATHOM_AGENT_BIN='\(FathomProcess.binary.path)' python3 '\(script.path)'"
+        let verified = try search(arguments + ["--verify", "measure", "--agent", agent, "--store", folder.appendingPathComponent("store.sqlite").path,
+                                               "--max-seconds", "0.2", "--min-runs", "3"])
+        #expect(verified.status == 0, "\(verified.stderr)")
+        let json = try #require(verified.jsonLines.first)
+        #expect(json["arch"] as? String != answer && (json["verified_candidates"] as? Int ?? 0) >= 2)
+        #expect((json["latency_source"] as? String)?.hasPrefix("measure:") == true && (json["latency_ms"] as? Double ?? .infinity) <= 40)
+        #expect(verified.stderr.contains("over budget, trying the next best"))
+    }
+
+    @Test func aPredictorSearchIsVerifiedOnTheDeviceTable() throws {
+        let model = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-proxy-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: model) }
+        // A FLOPs line that underestimates pixel3 for large cells: the search believes it is well within budget.
+        try Data(#"{"kind": "proxy", "space": "nasbench201", "model": {"proxy": "flops", "slope": 2e-8, "intercept": 2}}"#.utf8).write(to: model)
+        let result = try FathomProcess.run(["search", "nasbench201", "--accuracy", Self.accuracy, "--latency", "predictor:\(model.path)",
+                                            "--verify", Self.latency, "--budget-ms", "8", "--strategy", "evolution", "--queries", "60",
+                                            "--seed", "1", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(result.jsonLines.first)
+        #expect((json["latency_ms"] as? Double ?? .infinity) <= 8 && (json["latency_source"] as? String)?.hasSuffix(":pixel3") == true)
+        #expect((json["search_latency_source"] as? String)?.hasPrefix("predictor:") == true)
+        #expect((json["verified_candidates"] as? Int ?? 0) >= 2, "the FLOPs line must have been wrong about the first answer")
+    }
+
     @Test func benchSearchWritesCSV() throws {
         let csv = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-bench-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: csv) }

@@ -22,35 +22,22 @@ struct MeasureCommand: ParsableCommand {
     @Argument(help: "A built-in space name or a path to a space JSON file.") var space: String
     @Option(help: "The architecture in the space's canonical string form.") var arch: String?
     @Option(help: "A JSON-lines file whose lines carry \"arch\" (as `fathom spaces sample` prints).") var archs: String?
-    @Option(help: "Images per run.") var batch: Int = 1
-    @Option(help: "Threads (default: all cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Flag(help: "Keep NAS-Bench-201's dead edges (as the HELP devices ran them) instead of dropping them.") var keepDeadEdges = false
+    @OptionGroup var measurement: MeasurementOptions
     @Flag(help: "Measure again even where the store holds a measurement.") var fresh = false
     @Flag(help: "Also time every layer and report the sum of layer medians against the whole network.") var perLayer = false
-    @Option(help: "The measurement store (default: $FATHOM_STORE or device-measurements/local/fathom.sqlite).") var store: String?
-    @Option(help: "Measure through an agent command, e.g. 'ssh host fathom agent --stdio'.") var agent: String?
-    @Option(help: "Seconds one network's timing may take at most.") var maxSeconds: Double = 10
-    @Option(help: "Timed runs at least.") var minRuns: Int = 10
     @Option(help: "Architectures timed interleaved per group.") var group: Int = 4
     @Flag(help: "Print one JSON object per architecture.") var json = false
 
     func validate() throws {
         guard (arch == nil) != (archs == nil) else { throw ValidationError("give exactly one of --arch and --archs") }
-        guard batch > 0, threads > 0, group > 0, minRuns > 0 else { throw ValidationError("--batch, --threads, --group and --min-runs must be positive") }
-        guard maxSeconds > 0 else { throw ValidationError("--max-seconds must be positive") }
+        guard group > 0 else { throw ValidationError("--group must be positive") }
     }
 
     func run() throws {
         let searchSpace = try SearchSpace.load(space)
         let list = try arch.map { [$0] } ?? ArchsFile.read(archs!)
         let canonical = try list.map { searchSpace.format(try searchSpace.parse($0)) }
-        var settings = MeasurementSettings()
-        settings.context = MeasurementContext(batch: batch, threads: threads, keepsDeadEdges: keepDeadEdges)
-        settings.policy.maxSeconds = maxSeconds
-        settings.policy.minRuns = minRuns
-        settings.storePath = store
-        settings.agentCommand = agent
-        settings.fresh = fresh
+        let settings = measurement.settings(fresh: fresh)
         let session = try settings.openSession(log: printNote)
         var reused = 0
         try session.measure(space: searchSpace, spaceArgument: space, archs: canonical, context: settings.context, policy: settings.policy,

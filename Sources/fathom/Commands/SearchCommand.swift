@@ -14,6 +14,11 @@ struct SearchCommand: ParsableCommand {
           fathom search nasbench201 --accuracy table:device-measurements/help/nasbench201/accuracy.csv:cifar10_test \\
             --latency table:device-measurements/help/nasbench201/latency.csv:pixel3 --budget-ms 20 \\
             --strategy evolution --queries 300 --seed 0 --json
+          fathom search nasbench201 --accuracy table:device-measurements/help/nasbench201/accuracy.csv:cifar10_test \\
+            --latency predictor:adapted.json --budget-ms 1.5 --strategy frank-wolfe --queries 100 --json
+        The answer is verified on the budget's device (--verify; by default a fresh measurement here, or through
+        --agent, for measure and predictor sources, and the table itself for a table source). An answer over budget
+        there is replaced by the most accurate queried candidate that verifies within it.
         Exit status 3 when no architecture meets the budget.
         """
     )
@@ -26,6 +31,8 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Accuracy queries the search may make.") var queries: Int = 300
     @Option(help: "Seed of every random choice.") var seed: UInt64 = 0
     @Flag(help: "Compare a measured latency's upper confidence bound with the budget.") var strict = false
+    @Option(help: "Ground truth that verifies the answer: measure or table:PATH:COLUMN (default: see above).") var verify: String?
+    @OptionGroup(title: "Measurement (measure sources)") var measurement: MeasurementOptions
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
@@ -41,6 +48,11 @@ struct SearchCommand: ParsableCommand {
         let accuracy_source: String
         let latency_ms: Double
         let latency_source: String
+        let latency_p90_ms: Double?
+        let latency_upper_ms: Double?
+        let search_latency_ms: Double
+        let search_latency_source: String
+        let verified_candidates: Int
         let budget_ms: Double
         let queries: Int
         let latency_evaluations: Int
@@ -50,26 +62,47 @@ struct SearchCommand: ParsableCommand {
 
     func run() throws {
         let searchSpace = try SearchSpace.load(space)
-        let factory = SourceFactory(space: searchSpace)
+        let factory = SourceFactory(space: searchSpace, spaceArgument: space)
+        factory.measurement = measurement.settings()
         let accuracySource = try factory.accuracySource(accuracy)
         let latencySource = try factory.latencySource(latency)
         let request = SearchRequest(space: searchSpace, latencyBudgetMs: budgetMs, queries: queries, seed: seed, strict: strict)
-        let result: SearchResult
+        let result: SearchResult, verification: Verification
         do {
             result = try SearchStrategies.named(strategy).search(request, accuracy: accuracySource, latency: latencySource)
+            let truth = try factory.verificationSource(verify, latency: latency)
+            verification = try AnswerVerifier(truth: truth, space: searchSpace, budgetMs: budgetMs, strict: strict).verify(result) { check in
+                guard !check.withinBudget else { return }
+                printNote(String(format: "verification: %@ is %.4g ms on %@ (the search saw %.4g ms): over budget, trying the next best",
+                                 searchSpace.format(check.arch), check.truth.ms, truth.id, check.searchLatency.ms))
+            }
         } catch let SearchError.noFeasibleCandidate(arch, ms) {
-            let error = ExperimentError.noFeasibleArchitecture(budgetMs: budgetMs, fastestArch: arch.map(searchSpace.format), fastestMs: ms)
-            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
-            throw ExitCode(3)
+            try fail(ExperimentError.noFeasibleArchitecture(budgetMs: budgetMs, fastestArch: arch.map(searchSpace.format), fastestMs: ms))
+        } catch let error as ExperimentError {
+            guard case .noFeasibleArchitecture = error else { throw error }
+            try fail(error)
         }
-        let out = Output(space: space, strategy: result.strategy, arch: searchSpace.format(result.best.arch), accuracy: result.best.accuracy,
-                         accuracy_source: result.accuracySource, latency_ms: result.best.latency.ms, latency_source: result.latencySource,
+        let chosen = verification.chosen
+        var p90: Double?, upper: Double?
+        if case let .measured(_, b, _, u) = chosen.latency.origin { p90 = b; upper = u }
+        let out = Output(space: space, strategy: result.strategy, arch: searchSpace.format(chosen.arch), accuracy: chosen.accuracy,
+                         accuracy_source: result.accuracySource, latency_ms: chosen.latency.ms, latency_source: verification.source,
+                         latency_p90_ms: p90, latency_upper_ms: upper, search_latency_ms: verification.checks.last?.searchLatency.ms ?? chosen.latency.ms,
+                         search_latency_source: result.latencySource, verified_candidates: verification.checks.count,
                          budget_ms: budgetMs, queries: result.queries, latency_evaluations: result.latencyEvaluations, seed: seed, notes: result.notes)
         if json { return try printJSONLine(out) }
         print(textTable(header: ["result", "value"], rows: [
             ["arch", out.arch], ["accuracy", String(format: "%.4f  (%@)", out.accuracy, out.accuracy_source)],
             ["latency", String(format: "%.4f ms  (%@), budget %.4f ms", out.latency_ms, out.latency_source, budgetMs)],
+            ["search saw", String(format: "%.4f ms  (%@)", out.search_latency_ms, out.search_latency_source)],
+            ["verified candidates", "\(out.verified_candidates)"],
             ["strategy", out.strategy], ["accuracy queries", "\(out.queries)"], ["latency evaluations", "\(out.latency_evaluations)"],
         ] + out.notes.map { ["note", $0] }))
+    }
+
+    /// Prints that no architecture meets the budget and exits with status 3.
+    private func fail(_ error: ExperimentError) throws -> Never {
+        FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+        throw ExitCode(3)
     }
 }

@@ -1,0 +1,34 @@
+import FathomPredict
+import FathomSearch
+import FathomSpaces
+import Foundation
+
+/// Latency from a saved predictor model (`predictor:MODEL.json`: an adapted meta-learned model, an MLP, a GCN or a
+/// proxy line). Each estimate says which model made it; a search on predicted latencies verifies its answer on the
+/// device's ground truth afterwards (``AnswerVerifier``).
+public final class PredictorLatencySource: LatencySource {
+    /// `predictor:<path>`.
+    public let id: String
+    private let predictor: any LatencyPredictor
+    /// `<kind id>:<file name>`, what every estimate's origin carries.
+    private let modelName: String
+    private var cache: [Architecture: Double] = [:]
+
+    /// Loads the model at `path`; a model for another space than `space` is refused.
+    ///
+    /// - Throws: `PredictError` naming the file (unreadable, corrupt, another space, a meta-trained model not yet adapted).
+    public init(path: String, space: SearchSpace) throws {
+        predictor = try PredictorFile.load(path, space: space)
+        id = "predictor:\(path)"
+        modelName = "\(predictor.id):\(URL(fileURLWithPath: path).lastPathComponent)"
+    }
+
+    public func latency(of arch: Architecture) throws -> LatencyEstimate {
+        if let ms = cache[arch] { return LatencyEstimate(ms: ms, origin: .predicted(model: modelName)) }
+        guard let ms = try predictor.predict([arch]).first, ms.isFinite else {
+            throw ExperimentError.unsupportedSource(option: "--latency", value: id, reason: "the model predicted no finite latency for this architecture")
+        }
+        cache[arch] = ms
+        return LatencyEstimate(ms: ms, origin: .predicted(model: modelName))
+    }
+}
