@@ -87,8 +87,9 @@ public final class ExperimentJob {
             log.emit("verified", ["arch": .string(space.format(check.arch)), "latency_ms": .number(check.truth.ms),
                                   "search_latency_ms": .number(check.searchLatency.ms), "within_budget": .bool(check.withinBudget)])
         }
-        if verification.replaced {
-            log.phase("the search's answer verified over budget; \(verification.checks.count - 1) replaced by the best candidate that verified within it")
+        if verification.replaced, let first = verification.checks.first {
+            log.phase(String(format: "the search's answer is %.4g ms on %@ (the search saw %.4g ms), over the budget: replaced by the best of %d candidates checked that holds",
+                             first.truth.ms, truth.id, first.searchLatency.ms, verification.checks.count))
         }
         try ReportWriter(directory: directory, config: config, space: space, budgetMs: budgetMs).write(result, verification: verification)
         state.phase = "reported"

@@ -16,8 +16,9 @@ struct FathomProcess {
         return repoRoot.appendingPathComponent(".build/release/fathom")
     }
 
-    /// Runs `fathom arguments…` in `directory` (the repository root by default).
-    static func run(_ arguments: [String], in directory: URL = repoRoot) throws -> FathomProcess {
+    /// Runs `fathom arguments…` in `directory` (the repository root by default), with `environment` added to this
+    /// process's environment.
+    static func run(_ arguments: [String], in directory: URL = repoRoot, environment: [String: String] = [:]) throws -> FathomProcess {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             Issue.record("no fathom binary at \(binary.path): run `swift build -c release` first or set FATHOM_BIN")
             return FathomProcess(status: -1, stdout: "", stderr: "")
@@ -26,6 +27,7 @@ struct FathomProcess {
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

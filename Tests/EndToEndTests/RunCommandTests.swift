@@ -95,18 +95,44 @@ import FoundationXML
         #expect(kills >= 1, "no run was killed; the job finished faster than every kill")
     }
 
+    /// A job on latencies measured here: the budget is a percentile of a measured sample, the answer is re-measured,
+    /// and running the command again replays every measurement from the journal to the identical export.
+    @Test func aMeasuredJobIsVerifiedAndReplaysItsMeasurements() throws {
+        let w = try Workspace("""
+        {"fathom": 1, "name": "tiny", "space": "nasbench201",
+         "accuracy": {"source": "table:\(Self.help)/accuracy.csv:cifar10_test"},
+         "latency": {"source": "measure", "threads": 1},
+         "search": {"strategy": "local", "queries": 8, "seed": 1, "budget": {"percentile": 60, "sample": 5}}}
+        """)
+        let store = ["FATHOM_STORE": w.folder.appendingPathComponent("store.sqlite").path]
+        let first = try FathomProcess.run(["run", w.config.path, "--out", w.out.path], environment: store)
+        #expect(first.status == 0, "\(first.stderr)")
+        let spec = try w.exported()
+        #expect((spec["latency_source"] as? String)?.hasPrefix("measure:") == true && spec["latency_kind"] as? String == "measured")
+        #expect((spec["latency_ms"] as! Double) <= (spec["budget_ms"] as! Double) && spec["latency_runs"] as? Int != nil)
+        #expect((spec["device"] as? String)?.isEmpty == false)
+        let events = try String(contentsOf: w.out.appendingPathComponent("events.jsonl"), encoding: .utf8)
+        #expect(events.contains("\"event\":\"budget_resolved\"") && events.contains("\"event\":\"verified\""))
+        let again = try FathomProcess.run(["run", w.config.path, "--out", w.out.path], environment: store)
+        #expect(again.status == 0, "\(again.stderr)")
+        let replayed = try w.exported()
+        for key in ["arch", "budget_ms", "latency_ms", "latency_upper_ms", "accuracy"] {
+            #expect("\(replayed[key] ?? "nil")" == "\(spec[key] ?? "nil")", "\(key) changed on replay")
+        }
+    }
+
     @Test func invalidConfigsListEveryProblemWithItsKeyPath() throws {
         let w = try Workspace("""
         {"fathom": 1, "name": "bad", "space": "nasbench201", "colour": "red",
          "accuracy": {"source": "table:x.csv"},
-         "latency": {"source": "table:\(Self.help)/latency.csv:pixel3"},
+         "latency": {"source": "table:\(Self.help)/latency.csv:pixel3", "verify": "predictor:m.json", "batch": 0},
          "search": {"strategy": "annealing", "queries": -5, "budget": {"ms": -3}}}
         """)
         let result = try w.run()
         #expect(result.status == 2)
         for fragment in ["search.budget.ms: expected a positive number, got -3", "search.strategy: expected one of random, evolution",
                          "search.queries: expected an integer in 1...1000000, got -5", "colour: unknown key",
-                         "accuracy.source"] {
+                         "accuracy.source", "latency.verify: expected measure or table:PATH:COLUMN", "latency.batch"] {
             #expect(result.stderr.contains(fragment), "missing '\(fragment)' in: \(result.stderr)")
         }
         let malformed = try Workspace("{\"fathom\": 1,")
