@@ -35,7 +35,8 @@ let package = Package(
         .target(name: "FathomSearch", dependencies: ["FathomSpaces"]),
         .target(name: "FathomMeasure", dependencies: ["FathomKernels", "FathomGraph", "FathomNN", "FathomSpaces", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "FathomONNX", dependencies: ["FathomGraph", "FathomNN", "FathomKernels", "FathomSpaces", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
-        .target(name: "FathomExperiments", dependencies: ["FathomSpaces", "FathomGraph", "FathomSearch", "FathomPredict", "FathomMeasure", "FathomNN"]),
+        .target(name: "FathomExperiments", dependencies: ["FathomSpaces", "FathomGraph", "FathomSearch", "FathomPredict", "FathomMeasure", "FathomNN",
+                                                          .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "fathom",
             dependencies: [

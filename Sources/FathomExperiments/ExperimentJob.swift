@@ -13,16 +13,28 @@ public final class ExperimentJob {
         var phase: String
         var budgetMs: Double?
         var answerArch: String?
+        /// The worker's number in a study (its seed is the config's plus this); nil in checkpoints from before studies.
+        var worker: Int?
     }
 
     public let config: ExperimentConfig
     public let directory: RunDirectory
+    /// The study store shared with other workers (`--study`), if any.
+    public let study: StudyStore?
+    /// This worker's number in the study: its search seed is `config.seed + worker`.
+    public let worker: Int
 
-    /// Prepares a job; throws if the directory is locked by another job or belongs to another config.
-    public init(config: ExperimentConfig, out: String) throws {
+    /// Prepares a job; throws if the directory is locked by another job or belongs to another config, or the study
+    /// store cannot be opened.
+    public init(config: ExperimentConfig, out: String, study: String? = nil, worker: Int = 0) throws {
         self.config = config
         self.directory = try RunDirectory(path: out)
+        self.study = try study.map { try StudyStore(path: $0) }
+        self.worker = worker
     }
+
+    /// The seed of this worker's search.
+    var seed: UInt64 { config.seed &+ UInt64(worker) }
 
     /// Runs (or resumes) the job and returns the exported spec.
     public func run() throws -> ExportedSpec {
@@ -32,7 +44,10 @@ public final class ExperimentJob {
         if let loaded, loaded.configHash != config.hash {
             throw ExperimentError.runDirectory(path: directory.url.path, reason: "it belongs to another config (hash \(loaded.configHash), this one \(config.hash)); choose another --out")
         }
-        var state = loaded ?? State(configHash: config.hash, phase: "started")
+        if let loaded, (loaded.worker ?? 0) != worker {
+            throw ExperimentError.runDirectory(path: directory.url.path, reason: "it belongs to worker \(loaded.worker ?? 0) of its study, not \(worker); choose another --out")
+        }
+        var state = loaded ?? State(configHash: config.hash, phase: "started", worker: worker)
         log.emit(loaded == nil ? "job_started" : "job_resumed", ["config": .string(config.file), "config_hash": .string(config.hash), "phase": .string(state.phase)])
         log.phase(loaded == nil ? "job \(config.name) started" : "job \(config.name) resumed at phase \(state.phase)")
 
@@ -42,11 +57,21 @@ public final class ExperimentJob {
         if let threads = config.threads { factory.measurement.context.threads = threads }
         factory.measurement.agentCommand = config.agentCommand
         factory.measurementLog = { log.phase($0) }
-        let accuracy = try factory.accuracySource(config.accuracySource)
+        var accuracy = try factory.accuracySource(config.accuracySource)
         let latency = try factory.latencySource(config.latencySource)
+        var shared: any LatencySource = latency
+        if let study {
+            let context = (latency as? MeasuredLatencySource).map { source -> String in
+                let c = source.settings.context
+                return "batch=\(c.batch) threads=\(c.threads) dead_edges=\(c.deadEdges) build=\(c.kernelBuild)"
+            } ?? ""
+            accuracy = StudyAccuracySource(accuracy, study: study, space: space)
+            shared = StudyLatencySource(latency, study: study, space: space, context: context)
+            log.phase("worker \(worker) of the study \(study.path) (\(study.worker))")
+        }
         let journal = try Journal(url: directory.journal)
         if journal.damagedLines > 0 { log.emit("journal_repaired", ["dropped_lines": .int(journal.damagedLines)]) }
-        let journaledLatency = JournaledLatencySource(latency, journal: journal, space: space)
+        let journaledLatency = JournaledLatencySource(shared, journal: journal, space: space)
 
         let budgetMs = try state.budgetMs ?? resolveBudget(latency: latency, journaled: journaledLatency, space: space, log: log)
         if state.budgetMs == nil {
@@ -64,7 +89,7 @@ public final class ExperimentJob {
             if !replayed { log.emit("query", ["n": .int(answered), "arch": .string(space.format(arch)), "accuracy": .number(value)]) }
             log.progress("search", done: answered, total: self.config.queries, detail: String(format: "best %.4f", best))
         }
-        let request = SearchRequest(space: space, latencyBudgetMs: budgetMs, queries: config.queries, seed: config.seed,
+        let request = SearchRequest(space: space, latencyBudgetMs: budgetMs, queries: config.queries, seed: seed,
                                     limits: try limits(space), strict: config.strict)
         let result: SearchResult
         do {
@@ -91,7 +116,7 @@ public final class ExperimentJob {
             log.phase(String(format: "the search's answer is %.4g ms on %@ (the search saw %.4g ms), over the budget: replaced by the best of %d candidates checked that holds",
                              first.truth.ms, truth.id, first.searchLatency.ms, verification.checks.count))
         }
-        try ReportWriter(directory: directory, config: config, space: space, budgetMs: budgetMs).write(result, verification: verification)
+        try ReportWriter(directory: directory, config: config, space: space, budgetMs: budgetMs, seed: seed).write(result, verification: verification)
         state.phase = "reported"
         try directory.save(state)
         log.emit("report_written", ["folder": .string(directory.report.path)])
@@ -154,7 +179,7 @@ public final class ExperimentJob {
             verified_candidates: verification.checks.count, device: device,
             within_budget: (config.strict ? chosen.latency.upperBoundMs : chosen.latency.ms) <= budgetMs, accuracy: chosen.accuracy,
             accuracy_source: result.accuracySource, flops_m: Double(graph.flops) / 1e6, params_m: Double(graph.parameters) / 1e6,
-            strategy: result.strategy, seed: config.seed, queries: result.queries, config_hash: config.hash, fathom_version: FathomVersion.current)
+            strategy: result.strategy, seed: seed, queries: result.queries, config_hash: config.hash, fathom_version: FathomVersion.current)
         try FileManager.default.createDirectory(at: directory.exported, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

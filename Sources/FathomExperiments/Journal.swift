@@ -87,13 +87,8 @@ public final class Journal {
     /// Appends one entry; `durable` entries (answers that cost a measurement or a training) are flushed to disk before
     /// returning, while table look-ups, which a resumed job can repeat for free, are not.
     private func append(kind: String, arch: String, value: Double, estimate: LatencyEstimate?, durable: Bool) throws {
-        var origin: String?, detail: String?, p10: Double?, p90: Double?, runs: Int?, upper: Double?
-        switch estimate?.origin {
-        case let .table(column)?: origin = "table"; detail = column
-        case let .predicted(model)?: origin = "predicted"; detail = model
-        case let .measured(a, b, n, u)?: origin = "measured"; p10 = a; p90 = b; runs = n; upper = u
-        case nil: break
-        }
+        let record = estimate.map(LatencyRecord.init)
+        let (origin, detail, p10, p90, runs, upper) = (record?.origin, record?.detail, record?.p10, record?.p90, record?.runs, record?.upper)
         let draft = Entry(kind: kind, arch: arch, value: value, origin: origin, detail: detail, p10: p10, p90: p90, runs: runs, upper: upper, checksum: "")
         let entry = Entry(kind: kind, arch: arch, value: value, origin: origin, detail: detail, p10: p10, p90: p90, runs: runs, upper: upper,
                           checksum: String(ExperimentConfig.fnv1a(Data(draft.payload.utf8)), radix: 16))
@@ -108,13 +103,8 @@ public final class Journal {
     }
 
     private static func estimate(_ entry: Entry) -> LatencyEstimate {
-        switch entry.origin {
-        case "measured":
-            return LatencyEstimate(ms: entry.value, origin: .measured(p10: entry.p10 ?? entry.value, p90: entry.p90 ?? entry.value,
-                                                                       runs: entry.runs ?? 0, upperBound: entry.upper ?? entry.value))
-        case "predicted": return LatencyEstimate(ms: entry.value, origin: .predicted(model: entry.detail ?? ""))
-        default: return LatencyEstimate(ms: entry.value, origin: .table(column: entry.detail ?? ""))
-        }
+        LatencyRecord(origin: entry.origin, detail: entry.detail, p10: entry.p10, p90: entry.p90, runs: entry.runs, upper: entry.upper)
+            .estimate(ms: entry.value)
     }
 }
 

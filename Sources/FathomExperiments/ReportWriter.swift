@@ -8,6 +8,8 @@ struct ReportWriter {
     let config: ExperimentConfig
     let space: SearchSpace
     let budgetMs: Double
+    /// The search's seed (the config's, plus the worker's number in a study).
+    let seed: UInt64
 
     /// The columns of `candidates.csv`, documented in `experiments/README.md`.
     static let csvHeader = "order,query,arch,accuracy,latency_ms,feasible,violated,accuracy_source,latency_source"
@@ -46,7 +48,7 @@ struct ReportWriter {
         | latency the search saw | \(String(format: "%.4f", verification.checks.last?.searchLatency.ms ?? chosen.latency.ms)) ms (`\(result.latencySource)`) |
         | verification | \(verification.replaced ? "the search's answer was over budget on the ground truth; \(verification.checks.count) candidates checked" : "the search's answer held") |
         | budget | \(String(format: "%.4f", budgetMs)) ms |
-        | strategy | \(result.strategy), seed \(config.seed) |
+        | strategy | \(result.strategy), seed \(seed) |
         | accuracy queries | \(result.queries) of \(config.queries) |
         | latency evaluations | \(result.latencyEvaluations) |
         | candidates proposed | \(result.history.count) (\(result.history.filter(\.feasible).count) feasible) |

@@ -121,6 +121,59 @@ import FoundationXML
         }
     }
 
+    /// Two workers of one study, run at once, share their evaluations: every answer either of them obtained is in the
+    /// store once, nothing is left claimed, and a third run of worker 0 finds everything it asks already there.
+    @Test func twoWorkersShareOneStudy() throws {
+        let w = try Workspace(Self.config(queries: 120))
+        let study = w.folder.appendingPathComponent("study.sqlite").path
+        func worker(_ n: Int, _ out: String) throws -> Process {
+            let process = Process()
+            process.executableURL = FathomProcess.binary
+            process.arguments = ["run", w.config.path, "--out", w.folder.appendingPathComponent(out).path, "--study", study, "--worker", "\(n)"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        let workers = try [worker(0, "w0"), worker(1, "w1")]
+        workers.forEach { $0.waitUntilExit() }
+        #expect(workers.allSatisfy { $0.terminationStatus == 0 })
+        let query = """
+        import sqlite3, sys, json
+        c = sqlite3.connect(sys.argv[1])
+        print(json.dumps({"rows": c.execute("SELECT COUNT(*) FROM evaluation").fetchone()[0],
+                          "claimed": c.execute("SELECT COUNT(*) FROM evaluation WHERE state != 'done'").fetchone()[0],
+                          "workers": c.execute("SELECT COUNT(DISTINCT worker) FROM evaluation").fetchone()[0]}))
+        """
+        func storeCounts() throws -> [String: Int] {
+            let process = Process(), pipe = Pipe()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", "-c", query, study]
+            process.standardOutput = pipe
+            try process.run()
+            process.waitUntilExit()
+            return try JSONSerialization.jsonObject(with: pipe.fileHandleForReading.readDataToEndOfFile()) as? [String: Int] ?? [:]
+        }
+        let counts = try storeCounts()
+        // Every answer either worker journaled for its search (not its own verification) is one row of the store.
+        var asked = Set<String>()
+        for out in ["w0", "w1"] {
+            let journal = try String(contentsOf: w.folder.appendingPathComponent("\(out)/journal.jsonl"), encoding: .utf8)
+            for line in journal.split(separator: "\n") {
+                let entry = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                let arch = try #require(entry["arch"] as? String)
+                if !arch.hasPrefix("verify ") { asked.insert("\(entry["kind"]!) \(arch)") }
+            }
+        }
+        #expect(counts["rows"] == asked.count && counts["claimed"] == 0 && counts["workers"] == 2, "\(counts) vs \(asked.count) asked")
+        let first = try JSONSerialization.jsonObject(with: Data(contentsOf: w.folder.appendingPathComponent("w0/exported/tiny.json"))) as? [String: Any]
+        let again = try worker(0, "w0-again")
+        again.waitUntilExit()
+        let second = try JSONSerialization.jsonObject(with: Data(contentsOf: w.folder.appendingPathComponent("w0-again/exported/tiny.json"))) as? [String: Any]
+        #expect(again.terminationStatus == 0 && second?["arch"] as? String == first?["arch"] as? String)
+        #expect(try storeCounts()["rows"] == counts["rows"], "a rerun of worker 0 evaluated something the study already held")
+    }
+
     @Test func invalidConfigsListEveryProblemWithItsKeyPath() throws {
         let w = try Workspace("""
         {"fathom": 1, "name": "bad", "space": "nasbench201", "colour": "red",

@@ -8,8 +8,12 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run an experiment config: budget, search, verification, report, export. Run it again on the same --out to resume.",
         discussion: """
-        Example:
+        Examples:
           fathom run experiments/quickstart.json --out runs/quickstart
+          fathom run experiments/nb201-pixel3-table.json --out runs/w0 --study runs/study.sqlite --worker 0 &
+          fathom run experiments/nb201-pixel3-table.json --out runs/w1 --study runs/study.sqlite --worker 1
+        Workers of one study (each with its own --out) share every accuracy and latency through the study store: an
+        answer one worker obtained is never asked again by another. Worker N searches with the config's seed + N.
         Writes DIR/events.jsonl, DIR/journal.jsonl, DIR/report/{candidates.csv,pareto.svg,summary.md}, DIR/exported/NAME.json.
         Exit status 2 for an invalid config, 3 when no architecture meets the budget.
         """
@@ -17,7 +21,14 @@ struct RunCommand: ParsableCommand {
 
     @Argument(help: "The experiment config (JSON, see experiments/README.md).") var config: String
     @Option(help: "The run directory (created if needed; reused to resume).") var out: String
+    @Option(help: "A study store (SQLite) shared with other workers of the same study.") var study: String?
+    @Option(help: "This worker's number in the study (its seed is the config's plus this).") var worker: Int = 0
     @Flag(help: "Print the exported spec as one JSON object.") var json = false
+
+    func validate() throws {
+        guard worker >= 0 else { throw ValidationError("--worker must be 0 or more, got \(worker)") }
+        guard study != nil || worker == 0 else { throw ValidationError("--worker needs --study") }
+    }
 
     func run() throws {
         let experiment: ExperimentConfig
@@ -29,7 +40,7 @@ struct RunCommand: ParsableCommand {
         }
         let spec: ExportedSpec
         do {
-            spec = try ExperimentJob(config: experiment, out: out).run()
+            spec = try ExperimentJob(config: experiment, out: out, study: study, worker: worker).run()
         } catch let error as ExperimentError {
             guard case .noFeasibleArchitecture = error else { throw error }
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
