@@ -37,6 +37,24 @@ public struct ArchitectureBatch: Sendable {
         self.adjacency = adjacency
     }
 
+    /// A batch's arrays as pointers, for the passes of a ``NetworkLayout``.
+    struct View {
+        let rows: Int
+        let features: UnsafePointer<Float>
+        /// Graph only; dangling for one-hot batches.
+        let adjacency: UnsafePointer<Float>
+    }
+
+    /// Calls `body` with pointers to the batch's arrays (valid only during the call); the batch must not be empty.
+    func withView<R>(_ body: (View) throws -> R) rethrows -> R {
+        precondition(rows > 0, "ArchitectureBatch: an empty batch has no view")
+        return try features.withUnsafeBufferPointer { f in
+            try adjacency.withUnsafeBufferPointer { a in
+                try body(View(rows: rows, features: f.baseAddress!, adjacency: a.baseAddress ?? f.baseAddress!))
+            }
+        }
+    }
+
     /// The rows at `indices`, in that order.
     public func subset(_ indices: [Int]) -> ArchitectureBatch {
         let featureWidth = rows > 0 ? features.count / rows : 0

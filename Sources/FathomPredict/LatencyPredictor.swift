@@ -32,9 +32,12 @@ public enum PredictorFile {
         try write(kind: P.kind, space: predictor.space.name, model: predictor.model, to: path)
     }
 
-    /// Writes any model with its kind and space name to `path` as JSON.
+    /// Writes any model with its kind and space name to `path` as JSON, keys sorted so that the same model gives the
+    /// same bytes (unsorted, their order follows each process's random hash seed).
     static func write<M: Codable>(kind: String, space: String, model: M, to path: String) throws {
-        let data = try JSONEncoder().encode(Envelope(kind: kind, space: space, model: model))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(Envelope(kind: kind, space: space, model: model))
         guard FileManager.default.createFile(atPath: path, contents: data) else { throw PredictError.unwritableFile(path: path) }
     }
 

@@ -20,25 +20,40 @@ extension MetaLearnedModel {
     /// θ with its head modulated by `z` (HELP's `get_params_z`).
     func modulated(by z: [Float]) -> [Float] {
         var theta = parameters
+        theta.withUnsafeMutableBufferPointer { modulate(by: z, into: $0.baseAddress!) }
+        return theta
+    }
+
+    /// Writes θ with its head modulated by `z` to `theta` (``NetworkLayout/parameterCount`` values).
+    func modulate(by z: [Float], into theta: UnsafeMutablePointer<Float>) {
+        theta.update(from: parameters, count: parameters.count)
         forEachHeadEntry { index, column, bias in
             theta[index] = bias == nil ? theta[index] * (1 + settings.zScaling * z[column]) : theta[index] + settings.zScaling * z[bias!]
         }
-        return theta
     }
 
     /// The gradients with respect to θ and `z` of a loss whose gradient with respect to the modulated parameters is `v`.
     func demodulated(_ v: [Float], z: [Float]) -> (parameters: [Float], z: [Float]) {
         var parameterGradient = v
+        let zGradient = parameterGradient.withUnsafeMutableBufferPointer { demodulate($0.baseAddress!, z: z, into: $0.baseAddress!) }
+        return (parameterGradient, zGradient)
+    }
+
+    /// ``demodulated(_:z:)`` writing the gradient with respect to θ to `parameterGradient` (which may be `v`) and
+    /// returning the one with respect to `z`.
+    func demodulate(_ v: UnsafeMutablePointer<Float>, z: [Float], into parameterGradient: UnsafeMutablePointer<Float>) -> [Float] {
+        if parameterGradient != v { parameterGradient.update(from: v, count: parameters.count) }
         var zGradient = [Float](repeating: 0, count: z.count)
         forEachHeadEntry { index, column, bias in
+            let vi = v[index]
             if let bias {
-                zGradient[bias] += settings.zScaling * v[index]
+                zGradient[bias] += settings.zScaling * vi
             } else {
-                parameterGradient[index] = v[index] * (1 + settings.zScaling * z[column])
-                zGradient[column] += settings.zScaling * v[index] * parameters[index]
+                parameterGradient[index] = vi * (1 + settings.zScaling * z[column])
+                zGradient[column] += settings.zScaling * vi * parameters[index]
             }
         }
-        return (parameterGradient, zGradient)
+        return zGradient
     }
 
     /// Calls `body` for every head parameter: its index, the `z` index of its weight column, and for a bias the `z`

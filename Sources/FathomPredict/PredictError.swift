@@ -41,6 +41,11 @@ public enum PredictError: Error, Equatable, CustomStringConvertible {
     case corruptModel(file: String, detail: String)
     /// A model file whose kind cannot do what was asked (e.g. predict before adaptation).
     case wrongModelKind(file: String, kind: String, expected: String)
+    /// A reference architecture of a model that a table meant to label the samples (`arch_index`) does not hold.
+    case referenceNotInTable(file: String, arch: String)
+    /// A number of samples to measure for adaptation outside what the model and the table allow: at least the
+    /// reference architectures, at most those plus the table's adaptation pool.
+    case invalidMeasurementCount(requested: Int, references: Int, pool: Int)
 
     public var description: String {
         switch self {
@@ -82,6 +87,11 @@ public enum PredictError: Error, Equatable, CustomStringConvertible {
             return "\(file): not a valid Fathom predictor model: \(detail)"
         case let .wrongModelKind(file, kind, expected):
             return "\(file): the model is of kind '\(kind)', but this needs \(expected)"
+        case let .referenceNotInTable(file, arch):
+            return "\(file): the model's reference architecture '\(arch)' is not in the table, so its measurement would have no arch_index"
+        case let .invalidMeasurementCount(requested, references, pool):
+            return "asked to measure \(requested) architectures, but adaptation needs the model's \(references) reference architectures "
+                + "and the table's adaptation pool adds at most \(pool) more (need \(references)...\(references + pool))"
         }
     }
 }

@@ -1,4 +1,4 @@
-/// The two inner loops of a dense layer, eight lanes at a time (`SIMD8<Float>` fused multiply-adds).
+/// The inner loops of a dense layer, eight lanes at a time (`SIMD8<Float>` fused multiply-adds).
 
 /// `Σ a[i]·b[i]` over `count` elements.
 @inline(__always)
@@ -38,6 +38,11 @@ func addScaled(_ alpha: Float, _ x: UnsafePointer<Float>, to y: UnsafeMutablePoi
 }
 
 @inline(__always)
-private func load8(_ pointer: UnsafePointer<Float>) -> SIMD8<Float> {
+func load8(_ pointer: UnsafePointer<Float>) -> SIMD8<Float> {
     UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Float>.self)
+}
+
+@inline(__always)
+func store8(_ value: SIMD8<Float>, _ pointer: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: SIMD8<Float>.self)
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FathomMeasure
 import FathomPredict
 import FathomSpaces
 import Foundation
@@ -66,22 +67,97 @@ struct PredictorCommand: ParsableCommand {
 
     struct Adapt: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Adapt a meta-trained model to a device from its measurements (a HELP-layout CSV that includes the reference architectures).",
-            discussion: "Example: fathom predictor adapt --model help.json --samples refs.csv --device titanx_1 --out titanx_1.json"
+            abstract: "Adapt a meta-trained model to a device: from its measurements in a HELP-layout CSV (--samples), or by measuring this machine or an agent's (--local).",
+            discussion: """
+            --samples: the CSV must include the model's reference architectures (they give the hardware embedding); all its \
+            rows are the support set.
+            --local: the agent (this machine, or --agent) measures the model's reference architectures and, when \
+            --num-samples asks for more, random architectures of HELP's adaptation pool drawn with --seed; the device is the \
+            agent's device id. Measurements go to the store (and are reused from it, as `fathom measure` does), and are \
+            written next to the output as OUT.samples.csv (HELP layout), so that `adapt --samples OUT.samples.csv --device ID` \
+            reproduces the adaptation.
+            Examples:
+              fathom predictor adapt --model help.json --samples refs.csv --device titanx_1 --out titanx_1.json
+              fathom predictor adapt --model help.json --local --out runs/adapted-local.json
+              fathom predictor adapt --model help.json --local --num-samples 20 --agent 'ssh host fathom agent --stdio' --out host.json
+            """
         )
 
         @Option(help: "A meta-trained model (fathom predictor meta-train).") var model: String
-        @Option(help: "HELP-layout CSV holding just the measurements that may be used.") var samples: String
-        @Option(help: "The device column of the samples.") var device: String
+        @Option(help: "HELP-layout CSV holding just the measurements that may be used.") var samples: String?
+        @Option(help: "The device column of the samples.") var device: String?
+        @Flag(help: "Measure the device instead of reading --samples: this machine, or the one behind --agent.") var local = false
+        @Option(help: "With --local: architectures to measure in all, the model's reference architectures included.") var numSamples: Int = 10
+        @Option(help: "With --local: the HELP-layout table that gives each sample its arch_index and the adaptation pool (default: the project's HELP table of the model's space).")
+        var data: String?
+        @OptionGroup var measurement: MeasurementOptions
+        @Flag(help: "With --local: measure again even where the store holds a measurement.") var fresh = false
         @Option(help: "Where to write the adapted predictor (JSON).") var out: String
-        @Option(help: "Seed of the posterior draws.") var seed: UInt64 = 0
+        @Option(help: "Seed of the posterior draws (and with --local, of the samples beyond the references).") var seed: UInt64 = 0
+
+        func validate() throws {
+            if local {
+                guard samples == nil, device == nil else {
+                    throw ValidationError("--local measures the device itself: give --local or --samples with --device, not both")
+                }
+                guard numSamples > 0 else { throw ValidationError("--num-samples must be positive, got \(numSamples)") }
+            } else {
+                guard samples != nil, device != nil else { throw ValidationError("give --samples CSV and --device DEV, or --local") }
+                guard measurement.agent == nil else { throw ValidationError("--agent measures the device, so it needs --local") }
+                guard data == nil else { throw ValidationError("--data labels measured samples, so it needs --local") }
+            }
+        }
 
         func run() throws {
             let (meta, space) = try MetaLearnedModel.load(model)
+            if local { return try adaptLocally(meta, space: space) }
+            guard let samples, let device else { throw ValidationError("give --samples CSV and --device DEV, or --local") }
             let table = try LatencyTable(contentsOf: samples)
             let predictor = try AdaptedMetaPredictor(meta: meta, space: space, device: device, archs: try table.architectures(in: space),
                                                      latencies: try table.latencies(device: device), seed: seed)
             try PredictorFile.save(predictor, to: out)
+        }
+
+        /// Measures the plan's architectures through the agent, adapts to its device and writes the samples CSV.
+        private func adaptLocally(_ meta: MetaLearnedModel, space: SearchSpace) throws {
+            guard let helpSpace = HELPContext.helpSpace(of: space) else {
+                throw ValidationError("space '\(space.name)' has no HELP table to label the samples (nasbench201, fbnet, ofa-mbv3)")
+            }
+            let tablePath = try data ?? ProjectFiles.url("device-measurements/help/\(helpSpace.rawValue)/latency.csv").path
+            let table = try LatencyTable(contentsOf: tablePath)
+            let plan = try LocalAdaptationPlan(meta: meta, space: space, table: table, split: HELPProtocol(space: helpSpace),
+                                               numSamples: numSamples, seed: seed)
+            let settings = measurement.settings(fresh: fresh)
+            let session = try settings.openSession(log: printNote)
+            let archs = plan.archs.map(space.format)
+            var measured: [String: NetworkMeasurement] = [:]
+            try session.measure(space: space, spaceArgument: space.name, archs: archs, context: settings.context, policy: settings.policy,
+                                perLayer: false, progress: { done, total in printNote("measured \(done)/\(total) on \(session.device.id)") },
+                                emit: { result in measured[space.format(try space.parse(result.measurement.arch))] = result.measurement })
+            let measurements = try archs.map { arch in
+                guard let measurement = measured[arch] else { throw ValidationError("the agent returned no measurement of \(arch)") }
+                return measurement
+            }
+            let unconverged = measurements.filter { !$0.converged }.count
+            if unconverged > 0 { printNote("note: \(unconverged) of \(measurements.count) measurements did not reach a ±2% interval") }
+            let deviceID = session.device.id
+            let predictor = try AdaptedMetaPredictor(meta: meta, space: space, device: deviceID, archs: plan.archs,
+                                                     latencies: measurements.map(\.summary.medianMs), seed: seed)
+            try PredictorFile.save(predictor, to: out)
+            let indices = Dictionary(zip(archs, plan.archIndices), uniquingKeysWith: { first, _ in first })
+            let text = try HELPLayout.csv(space: space, column: deviceID, measurements: measurements) { indices[space.format($0)] }
+            let samplesPath = Self.samplesPath(out)
+            do { try Data(text.utf8).write(to: URL(fileURLWithPath: samplesPath), options: .atomic) } catch {
+                throw MeasureError.cannotWrite(path: samplesPath, reason: error.localizedDescription)
+            }
+            let context = settings.context
+            printNote("adapted to device \(deviceID) from \(measurements.count) measurements (batch \(context.batch), \(context.threads) threads, "
+                      + "dead edges \(context.deadEdges)); samples in \(samplesPath)")
+        }
+
+        /// `OUT.samples.csv` next to the output: its `.json` extension replaced, or appended to.
+        static func samplesPath(_ out: String) -> String {
+            (out.hasSuffix(".json") ? String(out.dropLast(5)) : out) + ".samples.csv"
         }
     }
 
@@ -209,14 +285,18 @@ private struct HELPContext {
         try self.init(space: try SearchSpace.load(name), data: path)
     }
 
-    init(space: SearchSpace, data path: String) throws {
-        let helpSpace: HELPSpace? = switch space.name {
+    /// The HELP space (and data folder) of a Fathom space, if HELP published latencies for it.
+    static func helpSpace(of space: SearchSpace) -> HELPSpace? {
+        switch space.name {
         case "nasbench201": .nasbench201
         case "fbnet": .fbnet
         case "ofa-mbv3", "ofa": .ofa
         default: nil
         }
-        guard let helpSpace else { throw ValidationError("space '\(space.name)' has no HELP protocol (nasbench201, fbnet, ofa-mbv3)") }
+    }
+
+    init(space: SearchSpace, data path: String) throws {
+        guard let helpSpace = Self.helpSpace(of: space) else { throw ValidationError("space '\(space.name)' has no HELP protocol (nasbench201, fbnet, ofa-mbv3)") }
         let table = try LatencyTable(contentsOf: path)
         let references = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("hardware_embedding_index.csv").path
         self.space = space
