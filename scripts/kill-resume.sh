@@ -18,17 +18,20 @@ NAME=$(python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); print(c.get(
 echo "config $CONFIG, $KILLS kills, work folder $WORK"
 
 start=$(date +%s.%N)
-"$BIN" run "$CONFIG" --out "$WORK/reference" > /dev/null 2>&1
-seconds=$(echo "$(date +%s.%N) - $start" | bc)
-echo "uninterrupted run: ${seconds} s"
+FATHOM_STORE="$WORK/reference.sqlite" "$BIN" run "$CONFIG" --out "$WORK/reference" > /dev/null 2>&1
+echo "uninterrupted run: $(echo "$(date +%s.%N) - $start" | bc) s"
 
+# Each run is killed after a random number (1 to 40) of new events: mid-job, whatever the phase.
+events() { [ -f "$WORK/killed/events.jsonl" ] && wc -l < "$WORK/killed/events.jsonl" || echo 0; }
 killed=0
 attempts=0
+export FATHOM_STORE="$WORK/killed.sqlite"
 while [ "$killed" -lt "$KILLS" ] && [ "$attempts" -lt $((3 * KILLS)) ]; do
     attempts=$((attempts + 1))
+    target=$(( $(events) + $(python3 -c 'import random; print(random.randint(1, 40))') ))
     "$BIN" run "$CONFIG" --out "$WORK/killed" > /dev/null 2>&1 &
     pid=$!
-    sleep "$(python3 -c "import random; print(round(random.uniform(0.15, 0.6) * $seconds, 3))")"
+    while kill -0 "$pid" 2>/dev/null && [ "$(events)" -lt "$target" ]; do sleep 0.005; done
     if kill -9 "$pid" 2>/dev/null; then killed=$((killed + 1)); fi
     wait "$pid" 2>/dev/null || true
 done
