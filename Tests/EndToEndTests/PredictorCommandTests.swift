@@ -63,6 +63,26 @@ import Testing
         #expect(again.stdout == predict.stdout)
     }
 
+    /// This machine becomes a device: the reference architectures are measured here, the model adapted to them, and
+    /// the samples written beside it reproduce the same adapted model through --samples.
+    @Test func adaptingToThisMachineMeasuresTheReferences() throws {
+        let folder = try folder()
+        let model = try tinyModel(in: folder)
+        let adapted = folder.appendingPathComponent("local.json").path
+        let local = try FathomProcess.run(["predictor", "adapt", "--model", model, "--local", "--out", adapted, "--threads", "1",
+                                           "--max-seconds", "0.2", "--min-runs", "3", "--store", folder.appendingPathComponent("store.sqlite").path])
+        #expect(local.status == 0, "\(local.stderr)")
+        let samplesFile = folder.appendingPathComponent("local.samples.csv").path
+        let samples = try String(contentsOfFile: samplesFile, encoding: .utf8).split(whereSeparator: \.isNewline)
+        #expect(samples.count == 11, "the header and the 10 reference architectures")
+        let device = try #require(samples.first?.split(separator: ",").last.map(String.init))
+        #expect(samples.dropFirst().allSatisfy { (Double($0.split(separator: ",").last ?? "") ?? 0) > 0 })
+        let again = folder.appendingPathComponent("again.json").path
+        let replay = try FathomProcess.run(["predictor", "adapt", "--model", model, "--samples", samplesFile, "--device", device, "--out", again])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(FileManager.default.contents(atPath: again) == FileManager.default.contents(atPath: adapted))
+    }
+
     @Test func baselinesPrintOneRowPerPredictor() throws {
         let result = try FathomProcess.run(["predictor", "baselines", "fbnet", "--data", Self.data, "--device", "gold_6240",
                                             "--num-samples", "10", "--epochs", "20", "--json"])
