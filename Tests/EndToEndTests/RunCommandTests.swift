@@ -102,7 +102,7 @@ import FoundationXML
         {"fathom": 1, "name": "tiny", "space": "nasbench201",
          "accuracy": {"source": "table:\(Self.help)/accuracy.csv:cifar10_test"},
          "latency": {"source": "measure", "threads": 1},
-         "search": {"strategy": "local", "queries": 8, "seed": 1, "budget": {"percentile": 60, "sample": 5}}}
+         "search": {"strategy": "local", "queries": 8, "seed": 1, "budget": {"percentile": 90, "sample": 5}}}
         """)
         let store = ["FATHOM_STORE": w.folder.appendingPathComponent("store.sqlite").path]
         let first = try FathomProcess.run(["run", w.config.path, "--out", w.out.path], environment: store)
