@@ -15,7 +15,7 @@ public final class RunDirectory {
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         } catch {
-            throw ExperimentError.runDirectory(path: path, reason: "cannot create it (\(error.localizedDescription))")
+            throw ExperimentError.runDirectory(path: path, reason: "cannot create it (\(Self.reason(error, path: path)))")
         }
         lockDescriptor = open(url.appendingPathComponent(".lock").path, O_CREAT | O_RDWR, 0o644)
         guard lockDescriptor >= 0 else {
@@ -25,6 +25,19 @@ public final class RunDirectory {
             close(lockDescriptor)
             throw ExperimentError.runDirectory(path: path, reason: "another fathom job is using it (its lock is held); wait for it or choose another --out")
         }
+    }
+
+    /// Why creating `path` failed, in words: the first ancestor that exists but is not a folder, else the error.
+    private static func reason(_ error: Error, path: String) -> String {
+        var url = URL(fileURLWithPath: path).deletingLastPathComponent()
+        while url.path != "/" {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) {
+                return isFolder.boolValue ? error.localizedDescription : "\(url.path) is a file, not a folder"
+            }
+            url.deleteLastPathComponent()
+        }
+        return error.localizedDescription
     }
 
     deinit {

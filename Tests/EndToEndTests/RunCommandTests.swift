@@ -211,6 +211,14 @@ import FoundationXML
         #expect(events.contains("checkpoint_damaged"))
     }
 
+    @Test func anOutputFolderThatCannotBeMadeIsOneClearError() throws {
+        let w = try Workspace(Self.config(queries: 10))
+        let blocker = w.folder.appendingPathComponent("file")
+        try Data("x".utf8).write(to: blocker)
+        let result = try FathomProcess.run(["run", w.config.path, "--out", blocker.appendingPathComponent("run").path])
+        #expect(result.status != 0 && result.stderr.contains("\(blocker.path) is a file, not a folder"), "\(result.stderr)")
+    }
+
     @Test func noFeasibleArchitectureExitsWith3() throws {
         let w = try Workspace(Self.config(queries: 10, budget: "{\"ms\": 0.0001}"))
         let result = try w.run()
