@@ -110,6 +110,29 @@ import Testing
         #expect(resumed.stderr.contains("measured 10/10"))
     }
 
+    /// Crash safety: a writer killed with SIGKILL at random moments (mid-measurement or mid-save) leaves a store that
+    /// opens, passes SQLite's integrity check (`measurements devices` runs `quick_check` on open) and holds whole
+    /// measurements only; the run then resumes to all of them.
+    @Test func killsAtRandomMomentsLeaveTheStoreIntact() throws {
+        let s = try Scratch()
+        let archs = try s.archs(count: 12, seed: 9)
+        var rng = SystemRandomNumberGenerator()
+        var counts: [Int] = []
+        for _ in 0..<5 {
+            let (process, _, output, _) = try Self.start(["measure", "fmnist-cell", "--archs", archs, "--group", "1", "--store", s.store, "--json",
+                                                          "--max-seconds", "0.05", "--min-runs", "3", "--threads", "1"])
+            usleep(UInt32.random(in: 150_000...900_000, using: &rng))
+            kill(process.processIdentifier, SIGKILL)
+            _ = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            counts.append(try s.storedCount())
+        }
+        #expect(counts == counts.sorted(), "a kill lost stored measurements: \(counts)")
+        let resumed = try s.measure(["--archs", archs])
+        #expect(resumed.status == 0 && resumed.jsonLines.count == 12, "\(resumed.stderr)")
+        #expect(try s.storedCount() >= 12)
+    }
+
     @Test func twoProcessesWriteOneStoreAtOnce() throws {
         let s = try Scratch()
         let files = try [1, 2].map { try s.archs(count: 4, seed: $0) }
