@@ -90,7 +90,7 @@ public final class ExperimentJob {
             log.progress("search", done: answered, total: self.config.queries, detail: String(format: "best %.4f", best))
         }
         let request = SearchRequest(space: space, latencyBudgetMs: budgetMs, queries: config.queries, seed: seed,
-                                    limits: try limits(space), strict: config.strict)
+                                    limits: GraphLimits.make(space: space, maxParamsM: config.maxParamsM, maxFlopsM: config.maxFlopsM), strict: config.strict)
         let result: SearchResult
         do {
             result = try SearchStrategies.named(config.strategy).search(request, accuracy: journaledAccuracy, latency: journaledLatency)
@@ -143,21 +143,6 @@ public final class ExperimentJob {
             return try journaled.latency(of: arch).ms
         }
         return config.budget.resolve(latencies: latencies)
-    }
-
-    private func limits(_ space: SearchSpace) throws -> [HardLimit] {
-        var limits: [HardLimit] = []
-        if let maxParams = config.maxParamsM {
-            limits.append(HardLimit(name: "params_m", maximum: maxParams) { arch in
-                (try? NetworkGraph(space: space, arch: arch)).map { Double($0.parameters) / 1e6 } ?? .infinity
-            })
-        }
-        if let maxFlops = config.maxFlopsM {
-            limits.append(HardLimit(name: "flops_m", maximum: maxFlops) { arch in
-                (try? NetworkGraph(space: space, arch: arch)).map { Double($0.flops) / 1e6 } ?? .infinity
-            })
-        }
-        return limits
     }
 
     private func export(_ verification: Verification, result: SearchResult, budgetMs: Double, space: SearchSpace) throws -> ExportedSpec {

@@ -22,6 +22,16 @@ import Testing
         #expect(again.stdout == result.stdout)
     }
 
+    @Test func furtherHardLimitsHoldToo() throws {
+        let result = try search(["--budget-ms", "20", "--max-params-m", "0.4", "--max-flops-m", "60", "--strategy", "local",
+                                 "--queries", "60", "--seed", "3", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(result.jsonLines.first)
+        #expect((json["params_m"] as? Double ?? .infinity) <= 0.4 && (json["flops_m"] as? Double ?? .infinity) <= 60)
+        let bad = try search(["--budget-ms", "20", "--max-params-m", "-1"])
+        #expect(bad.status != 0 && bad.stderr.contains("--max-params-m"))
+    }
+
     @Test func noFeasibleArchitectureExitsWith3() throws {
         let result = try search(["--budget-ms", "0.001", "--strategy", "random", "--queries", "10"])
         #expect(result.status == 3)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FathomExperiments
+import FathomGraph
 import FathomSearch
 import FathomSpaces
 import Foundation
@@ -31,6 +32,8 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Accuracy queries the search may make.") var queries: Int = 300
     @Option(help: "Seed of every random choice.") var seed: UInt64 = 0
     @Flag(help: "Compare a measured latency's upper confidence bound with the budget.") var strict = false
+    @Option(name: .customLong("max-params-m"), help: "A further hard limit: parameters in millions.") var maxParamsM: Double?
+    @Option(name: .customLong("max-flops-m"), help: "A further hard limit: FLOPs in millions (NAS-Bench-201's counting).") var maxFlopsM: Double?
     @Option(help: "Ground truth that verifies the answer: measure or table:PATH:COLUMN (default: see above).") var verify: String?
     @OptionGroup(title: "Measurement (measure sources)") var measurement: MeasurementOptions
     @Flag(help: "Print one JSON object.") var json = false
@@ -38,6 +41,9 @@ struct SearchCommand: ParsableCommand {
     func validate() throws {
         guard budgetMs.isFinite, budgetMs > 0 else { throw ValidationError("--budget-ms must be a positive number of ms, got \(budgetMs)") }
         guard queries > 0 else { throw ValidationError("--queries must be positive, got \(queries)") }
+        for (name, value) in [("--max-params-m", maxParamsM), ("--max-flops-m", maxFlopsM)] {
+            if let value, !(value.isFinite && value > 0) { throw ValidationError("\(name) must be a positive number, got \(value)") }
+        }
     }
 
     struct Output: Encodable {
@@ -54,6 +60,8 @@ struct SearchCommand: ParsableCommand {
         let search_latency_source: String
         let verified_candidates: Int
         let budget_ms: Double
+        let flops_m: Double
+        let params_m: Double
         let queries: Int
         let latency_evaluations: Int
         let seed: UInt64
@@ -66,7 +74,8 @@ struct SearchCommand: ParsableCommand {
         factory.measurement = measurement.settings()
         let accuracySource = try factory.accuracySource(accuracy)
         let latencySource = try factory.latencySource(latency)
-        let request = SearchRequest(space: searchSpace, latencyBudgetMs: budgetMs, queries: queries, seed: seed, strict: strict)
+        let request = SearchRequest(space: searchSpace, latencyBudgetMs: budgetMs, queries: queries, seed: seed,
+                                    limits: GraphLimits.make(space: searchSpace, maxParamsM: maxParamsM, maxFlopsM: maxFlopsM), strict: strict)
         let result: SearchResult, verification: Verification
         do {
             result = try SearchStrategies.named(strategy).search(request, accuracy: accuracySource, latency: latencySource)
@@ -83,19 +92,21 @@ struct SearchCommand: ParsableCommand {
             try fail(error)
         }
         let chosen = verification.chosen
+        let graph = try NetworkGraph(space: searchSpace, arch: chosen.arch)
         var p90: Double?, upper: Double?
         if case let .measured(_, b, _, u) = chosen.latency.origin { p90 = b; upper = u }
         let out = Output(space: space, strategy: result.strategy, arch: searchSpace.format(chosen.arch), accuracy: chosen.accuracy,
                          accuracy_source: result.accuracySource, latency_ms: chosen.latency.ms, latency_source: verification.source,
                          latency_p90_ms: p90, latency_upper_ms: upper, search_latency_ms: verification.checks.last?.searchLatency.ms ?? chosen.latency.ms,
                          search_latency_source: result.latencySource, verified_candidates: verification.checks.count,
-                         budget_ms: budgetMs, queries: result.queries, latency_evaluations: result.latencyEvaluations, seed: seed, notes: result.notes)
+                         budget_ms: budgetMs, flops_m: Double(graph.flops) / 1e6, params_m: Double(graph.parameters) / 1e6, queries: result.queries, latency_evaluations: result.latencyEvaluations, seed: seed, notes: result.notes)
         if json { return try printJSONLine(out) }
         print(textTable(header: ["result", "value"], rows: [
             ["arch", out.arch], ["accuracy", String(format: "%.4f  (%@)", out.accuracy, out.accuracy_source)],
             ["latency", String(format: "%.4f ms  (%@), budget %.4f ms", out.latency_ms, out.latency_source, budgetMs)],
             ["search saw", String(format: "%.4f ms  (%@)", out.search_latency_ms, out.search_latency_source)],
             ["verified candidates", "\(out.verified_candidates)"],
+            ["FLOPs / params", String(format: "%.2f M / %.3f M", out.flops_m, out.params_m)],
             ["strategy", out.strategy], ["accuracy queries", "\(out.queries)"], ["latency evaluations", "\(out.latency_evaluations)"],
         ] + out.notes.map { ["note", $0] }))
     }
