@@ -17,6 +17,10 @@ public struct AdaptedMetaPredictor: LatencyPredictor {
         public let latencies: [Double]
         /// Seed of the posterior draws.
         public let seed: UInt64
+        /// True when the device ran the cells with dead layers dropped (Fathom's default measurement context): every
+        /// architecture, measured or predicted, is then taken as its live equivalent (`SearchSpace.liveEquivalent`),
+        /// the network that device really ran. Nil (absent from the file) otherwise and in spaces without dead edges.
+        public let dropsDeadLayers: Bool?
     }
 
     public static let kind = "help-adapted"
@@ -31,8 +35,18 @@ public struct AdaptedMetaPredictor: LatencyPredictor {
     /// architecture of the model.
     ///
     /// - Throws: `PredictError.missingReference` when a reference is missing, `.constantLatencies` when the references or the samples all have the same latency.
-    public init(meta: MetaLearnedModel, space: SearchSpace, device: String, archs: [Architecture], latencies: [Double], seed: UInt64) throws {
-        try self.init(model: Model(meta: meta, device: device, archs: archs.map(space.format), latencies: latencies, seed: seed), space: space)
+    /// `dropsDeadLayers`: the device dropped dead layers when it measured (see ``Model/dropsDeadLayers``).
+    public init(meta: MetaLearnedModel, space: SearchSpace, device: String, archs: [Architecture], latencies: [Double], seed: UInt64,
+                dropsDeadLayers: Bool = false) throws {
+        let hasDeadEdges: Bool
+        if case .cell = space.family { hasDeadEdges = true } else { hasDeadEdges = false }
+        try self.init(model: Model(meta: meta, device: device, archs: archs.map(space.format), latencies: latencies, seed: seed,
+                                   dropsDeadLayers: dropsDeadLayers && hasDeadEdges ? true : nil), space: space)
+    }
+
+    /// What the device ran for `archs`.
+    private static func executed(_ archs: [Architecture], space: SearchSpace, dropsDeadLayers: Bool?) -> [Architecture] {
+        dropsDeadLayers == true ? archs.map(space.liveEquivalent) : archs
     }
 
     public init(model: Model, space: SearchSpace) throws {
@@ -55,12 +69,14 @@ public struct AdaptedMetaPredictor: LatencyPredictor {
         self.space = space
         self.scaler = scaler
         hardware = referenceLatencies.map { Float(embedding.normalise($0)) }
-        adapted = meta.adapt(hardware: hardware, support: try ArchitectureBatch(archs, space: space, input: meta.layout.input),
+        let support = Self.executed(archs, space: space, dropsDeadLayers: model.dropsDeadLayers)
+        adapted = meta.adapt(hardware: hardware, support: try ArchitectureBatch(support, space: space, input: meta.layout.input),
                              targets: model.latencies.map { Float(scaler.normalise($0)) }, seed: model.seed)
     }
 
     public func predict(_ archs: [Architecture]) throws -> [Double] {
-        let batch = try ArchitectureBatch(archs, space: space, input: model.meta.layout.input)
+        let batch = try ArchitectureBatch(Self.executed(archs, space: space, dropsDeadLayers: model.dropsDeadLayers), space: space,
+                                          input: model.meta.layout.input)
         return model.meta.predict(adapted: adapted, batch: batch, hardware: hardware).map { scaler.denormalise(Double($0)) }
     }
 }

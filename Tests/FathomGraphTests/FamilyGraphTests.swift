@@ -18,6 +18,26 @@ import Testing
         }
     }
 
+    /// `SearchSpace.liveEquivalent` sets to none exactly the edges whose layers the graph marks dead: the mapped
+    /// cell's FLOPs (every layer live) equal the original's live FLOPs, on every NAS-Bench-201 cell whose output is
+    /// connected to its input. (A cut-off cell outputs a constant, which makes the whole network before it dead.)
+    @Test func liveEquivalentCellsCountTheLiveFLOPs() throws {
+        let space = try SearchSpace.load("nasbench201")
+        var connected = 0
+        for index in 0..<15625 {
+            var genes: [Int] = [], rest = index
+            for _ in 0..<6 { genes.append(rest % 5); rest /= 5 }
+            let arch = Architecture(genes: genes)
+            // Edges (1<-0), (2<-0), (2<-1), (3<-0), (3<-1), (3<-2); op 0 is none.
+            let node1 = genes[0] != 0, node2 = genes[1] != 0 || (node1 && genes[2] != 0)
+            guard genes[3] != 0 || (node1 && genes[4] != 0) || (node2 && genes[5] != 0) else { continue }
+            connected += 1
+            let original = try NetworkGraph(space: space, arch: arch), mapped = try NetworkGraph(space: space, arch: space.liveEquivalent(arch))
+            #expect(mapped.flops == original.liveFlops && mapped.liveFlops == mapped.flops, "\(space.format(arch))")
+        }
+        #expect(connected == 15625 - 341, "HELP's README counts 341 cut-off cells")
+    }
+
     @Test func fbnetLayerCostsMatchHandCounts() throws {
         let space = try SearchSpace.load("fbnet")
         let ops = ["k3_e1"] + Array(repeating: "k5_e6", count: 4) + ["k3_e1_g2"] + Array(repeating: "skip", count: 16)

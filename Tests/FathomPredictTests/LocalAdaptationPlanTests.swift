@@ -74,4 +74,24 @@ import Testing
         let queries = Array(try table.architectures(in: space)[2000..<2050])
         #expect(try reread.predict(queries) == direct.predict(queries))
     }
+
+    /// A device that drops dead layers runs a cell's live equivalent: with `dropsDeadLayers` the predictor gives an
+    /// architecture and its live equivalent the same latency, and keeps that through its saved model.
+    @Test func aDeviceDroppingDeadLayersIsPredictedOnLiveEquivalents() throws {
+        let (meta, space, table, _) = try problem()
+        let plan = try LocalAdaptationPlan(meta: meta, space: space, table: table, split: HELPProtocol(space: .nasbench201), numSamples: 10, seed: 0)
+        let column = try table.latencies(device: "gold_6240")
+        let latencies = try plan.archIndices.map { column[try table.row(ofArchIndex: $0)] }
+        let dropping = try AdaptedMetaPredictor(meta: meta, space: space, device: "here", archs: plan.archs, latencies: latencies, seed: 1,
+                                                dropsDeadLayers: true)
+        let running = try AdaptedMetaPredictor(meta: meta, space: space, device: "here", archs: plan.archs, latencies: latencies, seed: 1)
+        #expect(dropping.model.dropsDeadLayers == true && running.model.dropsDeadLayers == nil)
+        let withDeadEdges = try space.parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|none~1|+|nor_conv_3x3~0|none~1|nor_conv_3x3~2|")
+        let live = space.liveEquivalent(withDeadEdges)
+        #expect(live != withDeadEdges)
+        let predicted = try dropping.predict([withDeadEdges, live])
+        #expect(predicted[0] == predicted[1])
+        let reloaded = try AdaptedMetaPredictor(model: dropping.model, space: space)
+        #expect(try reloaded.predict([withDeadEdges]) == [predicted[0]])
+    }
 }

@@ -70,3 +70,30 @@ import Testing
         #expect(try SearchSpace.load("ofa-mbv3").size == 7371.0 * 7371 * 7371 * 7371 * 7371 * 25)
     }
 }
+
+@Suite struct LiveEquivalentTests {
+    @Test func deadEdgesBecomeNoneAndLiveOnesStay() throws {
+        let space = try SearchSpace.load("nasbench201")
+        func live(_ text: String) throws -> String { space.format(space.liveEquivalent(try space.parse(text))) }
+        // Node 1 feeds nothing that reaches node 3 (edges 2<-1 and 3<-1 are none), so 1<-0 is dead.
+        #expect(try live("|nor_conv_3x3~0|+|skip_connect~0|none~1|+|nor_conv_1x1~0|none~1|avg_pool_3x3~2|")
+                == "|none~0|+|skip_connect~0|none~1|+|nor_conv_1x1~0|none~1|avg_pool_3x3~2|")
+        // Node 3 is cut off from everything: every edge is dead.
+        #expect(try live("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|none~0|none~1|none~2|")
+                == "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|")
+        let connected = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|"
+        #expect(try live(connected) == connected)
+        let fbnet = try SearchSpace.load("fbnet")
+        let arch = fbnet.sample(count: 1, seed: 3)[0]
+        #expect(fbnet.liveEquivalent(arch) == arch)
+    }
+
+    @Test func theMappingIsIdempotentAndOnlyRemovesEdges() throws {
+        let space = try SearchSpace.load("nasbench201")
+        for arch in space.sample(count: 300, seed: 11) {
+            let mapped = space.liveEquivalent(arch)
+            #expect(space.liveEquivalent(mapped) == mapped)
+            #expect(zip(arch.genes, mapped.genes).allSatisfy { $0 == $1 || $1 == 0 })
+        }
+    }
+}

@@ -75,7 +75,9 @@ struct PredictorCommand: ParsableCommand {
             --num-samples asks for more, random architectures of HELP's adaptation pool drawn with --seed; the device is the \
             agent's device id. Measurements go to the store (and are reused from it, as `fathom measure` does), and are \
             written next to the output as OUT.samples.csv (HELP layout), so that `adapt --samples OUT.samples.csv --device ID` \
-            reproduces the adaptation.
+            (with --dead-layers-dropped for cell spaces measured in the default context, as the command prints) reproduces \
+            the adaptation. A device that drops dead layers ran each cell's live equivalent (dead edges set to none): the \
+            predictor is adapted and predicts on those.
             Examples:
               fathom predictor adapt --model help.json --samples refs.csv --device titanx_1 --out titanx_1.json
               fathom predictor adapt --model help.json --local --out runs/adapted-local.json
@@ -92,6 +94,8 @@ struct PredictorCommand: ParsableCommand {
         var data: String?
         @OptionGroup var measurement: MeasurementOptions
         @Flag(help: "With --local: measure again even where the store holds a measurement.") var fresh = false
+        @Flag(help: "With --samples: the device ran cells with dead layers dropped (as `fathom measure` does unless --keep-dead-edges), so architectures are taken as their live equivalents. --local sets it from its own context.")
+        var deadLayersDropped = false
         @Option(help: "Where to write the adapted predictor (JSON).") var out: String
         @Option(help: "Seed of the posterior draws (and with --local, of the samples beyond the references).") var seed: UInt64 = 0
 
@@ -106,6 +110,9 @@ struct PredictorCommand: ParsableCommand {
                 guard measurement.agent == nil else { throw ValidationError("--agent measures the device, so it needs --local") }
                 guard data == nil else { throw ValidationError("--data labels measured samples, so it needs --local") }
             }
+            if local && deadLayersDropped {
+                throw ValidationError("--dead-layers-dropped describes --samples; with --local the measurement context decides (--keep-dead-edges)")
+            }
         }
 
         func run() throws {
@@ -114,7 +121,7 @@ struct PredictorCommand: ParsableCommand {
             guard let samples, let device else { throw ValidationError("give --samples CSV and --device DEV, or --local") }
             let table = try LatencyTable(contentsOf: samples)
             let predictor = try AdaptedMetaPredictor(meta: meta, space: space, device: device, archs: try table.architectures(in: space),
-                                                     latencies: try table.latencies(device: device), seed: seed)
+                                                     latencies: try table.latencies(device: device), seed: seed, dropsDeadLayers: deadLayersDropped)
             try PredictorFile.save(predictor, to: out)
         }
 
@@ -142,7 +149,8 @@ struct PredictorCommand: ParsableCommand {
             if unconverged > 0 { printNote("note: \(unconverged) of \(measurements.count) measurements did not reach a ±2% interval") }
             let deviceID = session.device.id
             let predictor = try AdaptedMetaPredictor(meta: meta, space: space, device: deviceID, archs: plan.archs,
-                                                     latencies: measurements.map(\.summary.medianMs), seed: seed)
+                                                     latencies: measurements.map(\.summary.medianMs), seed: seed,
+                                                     dropsDeadLayers: !settings.context.keepsDeadEdges)
             try PredictorFile.save(predictor, to: out)
             let indices = Dictionary(zip(archs, plan.archIndices), uniquingKeysWith: { first, _ in first })
             let text = try HELPLayout.csv(space: space, column: deviceID, measurements: measurements) { indices[space.format($0)] }
@@ -151,8 +159,10 @@ struct PredictorCommand: ParsableCommand {
                 throw MeasureError.cannotWrite(path: samplesPath, reason: error.localizedDescription)
             }
             let context = settings.context
+            let replay = "fathom predictor adapt --model \(model) --samples \(samplesPath) --device \(deviceID) --seed \(seed)"
+                + (predictor.model.dropsDeadLayers == true ? " --dead-layers-dropped" : "") + " --out \(out)"
             printNote("adapted to device \(deviceID) from \(measurements.count) measurements (batch \(context.batch), \(context.threads) threads, "
-                      + "dead edges \(context.deadEdges)); samples in \(samplesPath)")
+                      + "dead edges \(context.deadEdges)); samples in \(samplesPath); to adapt again from them: \(replay)")
         }
 
         /// `OUT.samples.csv` next to the output: its `.json` extension replaced, or appended to.
