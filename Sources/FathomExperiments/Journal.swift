@@ -145,6 +145,7 @@ final class JournaledLatencySource: LatencySource {
     /// verification's) are kept apart.
     let keyPrefix: String
     var id: String { inner.id }
+    var isCheap: Bool { inner.isCheap }
 
     init(_ inner: any LatencySource, journal: Journal, space: SearchSpace, keyPrefix: String = "") {
         self.inner = inner

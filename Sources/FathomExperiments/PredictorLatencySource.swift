@@ -23,6 +23,8 @@ public final class PredictorLatencySource: LatencySource {
         modelName = "\(predictor.id):\(URL(fileURLWithPath: path).lastPathComponent)"
     }
 
+    public var isCheap: Bool { true }
+
     public func latency(of arch: Architecture) throws -> LatencyEstimate {
         if let ms = cache[arch] { return LatencyEstimate(ms: ms, origin: .predicted(model: modelName)) }
         guard let ms = try predictor.predict([arch]).first, ms.isFinite else {

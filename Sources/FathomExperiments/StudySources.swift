@@ -29,6 +29,7 @@ final class StudyLatencySource: LatencySource {
     let space: SearchSpace
     let context: String
     var id: String { inner.id }
+    var isCheap: Bool { inner.isCheap }
 
     init(_ inner: any LatencySource, study: StudyStore, space: SearchSpace, context: String) {
         self.inner = inner

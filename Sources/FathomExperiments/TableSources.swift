@@ -36,4 +36,6 @@ public struct TableLatencySource: LatencySource {
     public func latency(of arch: Architecture) throws -> LatencyEstimate {
         LatencyEstimate(ms: values[try table.row(of: arch)], origin: .table(column: column))
     }
+
+    public var isCheap: Bool { true }
 }

@@ -6,6 +6,14 @@ public protocol LatencySource {
     var id: String { get }
     /// The latency of `arch` with where it came from; throws when the source cannot answer for it.
     func latency(of arch: Architecture) throws -> LatencyEstimate
+    /// Whether an answer costs next to nothing (a table look-up, a prediction) rather than a measurement. Strategies
+    /// spend extra latency evaluations to choose their proposals only on cheap sources.
+    var isCheap: Bool { get }
+}
+
+extension LatencySource {
+    /// Unless a source says otherwise, its answers are taken to cost a measurement.
+    public var isCheap: Bool { false }
 }
 
 /// A latency in milliseconds together with its origin, so every figure that reaches a user says where it came from.

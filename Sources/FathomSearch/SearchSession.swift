@@ -25,6 +25,8 @@ final class SearchSession {
 
     var space: SearchSpace { request.space }
     var queriesLeft: Int { request.queries - queried.count }
+    /// Whether latency evaluations are cheap enough to spend on choosing proposals (see `LatencySource.isCheap`).
+    var latencyIsCheap: Bool { latencySource.isCheap }
     /// True once the query budget is spent or `patience` proposals in a row made no new query.
     var isDone: Bool { queriesLeft <= 0 || idleProposals >= request.patience }
 

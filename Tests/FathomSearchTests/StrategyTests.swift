@@ -41,6 +41,17 @@ import Testing
         #expect(hits.count >= bar.hits, "\(name) found the optimum with seeds \(hits)")
     }
 
+    /// On a source whose answers cost a measurement, budget-first strategies spend about one latency evaluation per
+    /// proposal instead of ranking many: the same search on a table evaluates more latencies (each architecture's at
+    /// most once, so on this 729-architecture space the difference is bounded).
+    @Test(arguments: ["evolution", "local"]) func measuredSourcesAreNotSpentOnRankingProposals(_ name: String) throws {
+        let request = Self.problem.request(queries: 100, seed: 1, budgetMs: nil)
+        let cheap = try SearchStrategies.named(name).search(request, accuracy: SpyAccuracy(Self.problem), latency: TableLatency(problem: Self.problem))
+        let measured = try SearchStrategies.named(name).search(request, accuracy: SpyAccuracy(Self.problem), latency: MeasuredLatency(problem: Self.problem))
+        #expect(measured.latencyEvaluations < 2 * measured.history.count, "\(measured.latencyEvaluations) for \(measured.history.count) proposals")
+        #expect(cheap.latencyEvaluations > measured.latencyEvaluations, "\(cheap.latencyEvaluations) against \(measured.latencyEvaluations)")
+    }
+
     @Test(arguments: SearchStrategies.names) func neverQueriesNorReturnsAnInfeasibleCandidate(_ name: String) throws {
         let problem = Self.problem
         for seed in Self.seeds.prefix(2) {

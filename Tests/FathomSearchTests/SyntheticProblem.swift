@@ -100,6 +100,7 @@ struct TableLatency: AdditiveLatencySource {
     let id = "synthetic:lut"
     let problem: SyntheticProblem
     var additiveModel: AdditiveLatencyModel { problem.model }
+    var isCheap: Bool { true }
 
     func latency(of arch: Architecture) throws -> LatencyEstimate {
         LatencyEstimate(ms: problem.latency(of: arch), origin: .table(column: "synthetic"))
@@ -113,5 +114,16 @@ struct PredictedLatency: LatencySource {
 
     func latency(of arch: Architecture) throws -> LatencyEstimate {
         LatencyEstimate(ms: problem.latency(of: arch), origin: .predicted(model: "synthetic"))
+    }
+}
+
+/// The same latencies as if each were measured: an expensive source (`isCheap` false, the protocol's default).
+struct MeasuredLatency: LatencySource {
+    let id = "synthetic:measured"
+    let problem: SyntheticProblem
+
+    func latency(of arch: Architecture) throws -> LatencyEstimate {
+        let ms = problem.latency(of: arch)
+        return LatencyEstimate(ms: ms, origin: .measured(p10: ms, p90: ms, runs: 10, upperBound: ms))
     }
 }
