@@ -25,6 +25,8 @@ public struct Verification: Sendable {
 
     /// Whether the search's own best answer failed verification and was replaced.
     public var replaced: Bool { checks.count > 1 }
+    /// What the search itself saw for the chosen architecture (``checks`` is never empty: it ends with `chosen`).
+    public var searchLatency: LatencyEstimate { checks[checks.count - 1].searchLatency }
 }
 
 /// Checks a search's answer on the ground truth of the budget's device (the measurement agent for a real device, the

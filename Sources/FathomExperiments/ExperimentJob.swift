@@ -135,7 +135,7 @@ public final class ExperimentJob {
     private func resolveBudget(latency: any LatencySource, journaled: JournaledLatencySource, space: SearchSpace, log: EventLog) throws -> Double {
         guard case .percentile = config.budget else { return config.budget.resolve(latencies: []) }
         if let table = latency as? TableLatencySource { return config.budget.resolve(latencies: table.values) }
-        let count = config.budgetSample ?? (latency is PredictorLatencySource ? 1000 : 30)
+        let count = config.budgetSample ?? (latency.isCheap ? 1000 : 30)
         let sample = space.sample(count: count, seed: config.seed ^ 0xB0D6E7)
         log.phase("resolving the budget: \(count) sampled architectures on \(latency.id)")
         let latencies = try sample.enumerated().map { index, arch in
@@ -156,11 +156,10 @@ public final class ExperimentJob {
             kind = "measured"; p10 = a; p90 = b; runs = n; upper = u
             device = String(verification.source.split(separator: ":").last ?? "")
         }
-        let searchLatency = verification.checks.last?.searchLatency.ms ?? chosen.latency.ms
         let spec = ExportedSpec(
             name: config.exportName, space: config.space, arch: space.format(chosen.arch), budget_ms: budgetMs, budget: describe(config.budget),
             latency_ms: chosen.latency.ms, latency_source: verification.source, latency_kind: kind, latency_p10_ms: p10, latency_p90_ms: p90,
-            latency_runs: runs, latency_upper_ms: upper, search_latency_ms: searchLatency, search_latency_source: result.latencySource,
+            latency_runs: runs, latency_upper_ms: upper, search_latency_ms: verification.searchLatency.ms, search_latency_source: result.latencySource,
             verified_candidates: verification.checks.count, device: device,
             within_budget: (config.strict ? chosen.latency.upperBoundMs : chosen.latency.ms) <= budgetMs, accuracy: chosen.accuracy,
             accuracy_source: result.accuracySource, flops_m: Double(graph.flops) / 1e6, params_m: Double(graph.parameters) / 1e6,

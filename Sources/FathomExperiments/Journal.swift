@@ -158,7 +158,7 @@ final class JournaledLatencySource: LatencySource {
         let key = keyPrefix + space.format(arch)
         if let value = journal.latency(key) { return value }
         let value = try inner.latency(of: arch)
-        try journal.record(latency: value, for: key, durable: !(inner is TableLatencySource))
+        try journal.record(latency: value, for: key, durable: !inner.isCheap)
         return value
     }
 }

@@ -5,14 +5,14 @@ import Foundation
 
 /// Latency from a saved predictor model (`predictor:MODEL.json`: an adapted meta-learned model, an MLP, a GCN or a
 /// proxy line). Each estimate says which model made it; a search on predicted latencies verifies its answer on the
-/// device's ground truth afterwards (``AnswerVerifier``).
-public final class PredictorLatencySource: LatencySource {
+/// device's ground truth afterwards (``AnswerVerifier``). Repeated questions are answered by the search session's and
+/// the journal's caches, so it keeps none of its own.
+public struct PredictorLatencySource: LatencySource {
     /// `predictor:<path>`.
     public let id: String
     private let predictor: any LatencyPredictor
     /// `<kind id>:<file name>`, what every estimate's origin carries.
     private let modelName: String
-    private var cache: [Architecture: Double] = [:]
 
     /// Loads the model at `path`; a model for another space than `space` is refused.
     ///
@@ -26,11 +26,9 @@ public final class PredictorLatencySource: LatencySource {
     public var isCheap: Bool { true }
 
     public func latency(of arch: Architecture) throws -> LatencyEstimate {
-        if let ms = cache[arch] { return LatencyEstimate(ms: ms, origin: .predicted(model: modelName)) }
         guard let ms = try predictor.predict([arch]).first, ms.isFinite else {
             throw ExperimentError.unsupportedSource(option: "--latency", value: id, reason: "the model predicted no finite latency for this architecture")
         }
-        cache[arch] = ms
         return LatencyEstimate(ms: ms, origin: .predicted(model: modelName))
     }
 }

@@ -45,7 +45,7 @@ struct ReportWriter {
         | answer | `\(space.format(chosen.arch))` |
         | accuracy | \(String(format: "%.4f", chosen.accuracy)) (`\(result.accuracySource)`) |
         | latency | \(String(format: "%.4f", chosen.latency.ms)) ms (`\(verification.source)`) |
-        | latency the search saw | \(String(format: "%.4f", verification.checks.last?.searchLatency.ms ?? chosen.latency.ms)) ms (`\(result.latencySource)`) |
+        | latency the search saw | \(String(format: "%.4f", verification.searchLatency.ms)) ms (`\(result.latencySource)`) |
         | verification | \(verification.replaced ? "the search's answer was over budget on the ground truth; \(verification.checks.count) candidates checked" : "the search's answer held") |
         | budget | \(String(format: "%.4f", budgetMs)) ms |
         | strategy | \(result.strategy), seed \(seed) |

@@ -73,20 +73,18 @@ public final class StudyStore {
             enum Look { case done(Double, String?), busy, mine }
             var look = Look.mine
             try access { queue in
-                try queue.writeWithoutTransaction { db in
-                    try db.inTransaction(.immediate) {
-                        let row = try Row.fetchOne(db, sql: "SELECT state, value, record, worker, updated_at FROM evaluation WHERE source = ? AND arch = ?",
-                                                   arguments: [source, arch])
-                        if let row, row["state"] as String == "done", let value = row["value"] as Double? {
-                            look = .done(value, row["record"])
-                        } else if let row, row["worker"] as String != worker, isAlive(row["worker"], since: row["updated_at"]) {
-                            look = .busy
-                        } else {
-                            try db.execute(sql: "INSERT OR REPLACE INTO evaluation (source, arch, state, worker, updated_at) VALUES (?, ?, 'claimed', ?, ?)",
-                                           arguments: [source, arch, worker, Date().timeIntervalSince1970])
-                        }
-                        return .commit
+                try queue.inTransaction(.immediate) { db in
+                    let row = try Row.fetchOne(db, sql: "SELECT state, value, record, worker, updated_at FROM evaluation WHERE source = ? AND arch = ?",
+                                               arguments: [source, arch])
+                    if let row, row["state"] as String == "done", let value = row["value"] as Double? {
+                        look = .done(value, row["record"])
+                    } else if let row, row["worker"] as String != worker, isAlive(row["worker"], since: row["updated_at"]) {
+                        look = .busy
+                    } else {
+                        try db.execute(sql: "INSERT OR REPLACE INTO evaluation (source, arch, state, worker, updated_at) VALUES (?, ?, 'claimed', ?, ?)",
+                                       arguments: [source, arch, worker, Date().timeIntervalSince1970])
                     }
+                    return .commit
                 }
             }
             switch look {

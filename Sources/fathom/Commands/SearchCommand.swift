@@ -97,7 +97,7 @@ struct SearchCommand: ParsableCommand {
         if case let .measured(_, b, _, u) = chosen.latency.origin { p90 = b; upper = u }
         let out = Output(space: space, strategy: result.strategy, arch: searchSpace.format(chosen.arch), accuracy: chosen.accuracy,
                          accuracy_source: result.accuracySource, latency_ms: chosen.latency.ms, latency_source: verification.source,
-                         latency_p90_ms: p90, latency_upper_ms: upper, search_latency_ms: verification.checks.last?.searchLatency.ms ?? chosen.latency.ms,
+                         latency_p90_ms: p90, latency_upper_ms: upper, search_latency_ms: verification.searchLatency.ms,
                          search_latency_source: result.latencySource, verified_candidates: verification.checks.count,
                          budget_ms: budgetMs, flops_m: Double(graph.flops) / 1e6, params_m: Double(graph.parameters) / 1e6, queries: result.queries, latency_evaluations: result.latencyEvaluations, seed: seed, notes: result.notes)
         if json { return try printJSONLine(out) }
