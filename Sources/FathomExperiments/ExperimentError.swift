@@ -14,6 +14,8 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
     case noFeasibleArchitecture(budgetMs: Double, fastestArch: String?, fastestMs: Double?)
     /// A run directory that another job holds, that belongs to another config, or that cannot be written.
     case runDirectory(path: String, reason: String)
+    /// A study store (`--study`) that cannot be opened or written.
+    case studyStore(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -30,6 +32,8 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
             return "no architecture within \(budget) ms was found; \(seen)"
         case let .runDirectory(path, reason):
             return "run directory \(path): \(reason)"
+        case let .studyStore(path, reason):
+            return "study store \(path): \(reason)"
         case let .invalidBudget(value):
             return "budget '\(value)': expected a positive number of ms or a percentile such as p50 (0 < p < 100)"
         }

@@ -28,8 +28,8 @@ public final class ExperimentJob {
     /// store cannot be opened.
     public init(config: ExperimentConfig, out: String, study: String? = nil, worker: Int = 0) throws {
         self.config = config
-        self.directory = try RunDirectory(path: out)
         self.study = try study.map { try StudyStore(path: $0) }
+        self.directory = try RunDirectory(path: out)
         self.worker = worker
     }
 

@@ -59,13 +59,13 @@ public final class SourceFactory {
     /// answer is always re-measured) and the table itself for a table source.
     public func verificationSource(_ verify: String?, latency: String) throws -> any LatencySource {
         let text = try verify ?? (SourceSpec(latency, option: "--latency").kind == "table" ? latency : "measure")
-        switch try SourceSpec(text, option: "--verify") {
-        case .table: return try latencySource(text)
-        case .measure:
+        switch try? SourceSpec(text, option: "--verify") {
+        case .table?: return try latencySource(text)
+        case .measure?:
             var fresh = measurement
             fresh.fresh = true
             return try MeasuredLatencySource(space: space, spaceArgument: spaceArgument, settings: fresh, log: measurementLog)
-        case .predictor, .supernet:
+        case .predictor?, .supernet?, nil:
             throw ExperimentError.invalidSource(option: "--verify", value: text, expected: "measure or table:PATH:COLUMN (a ground truth, not a prediction)")
         }
     }

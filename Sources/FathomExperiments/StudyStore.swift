@@ -48,7 +48,7 @@ public final class StudyStore {
                     """)
             }
         } catch {
-            throw ExperimentError.runDirectory(path: path, reason: "cannot open the study store (\(error))")
+            throw ExperimentError.studyStore(path: path, reason: "cannot open it (\(error))")
         }
     }
 
@@ -134,7 +134,7 @@ public final class StudyStore {
 
     private func access<T>(_ body: (DatabaseQueue) throws -> T) throws -> T {
         do { return try body(queue) } catch let error as DatabaseError {
-            throw ExperimentError.runDirectory(path: path, reason: "study store: \(error.message ?? "\(error.resultCode)")")
+            throw ExperimentError.studyStore(path: path, reason: error.message ?? "\(error.resultCode)")
         }
     }
 }

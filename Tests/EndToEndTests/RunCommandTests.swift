@@ -237,6 +237,15 @@ import FoundationXML
         #expect(events.contains("checkpoint_damaged"))
     }
 
+    @Test func aStudyStoreThatIsNotADatabaseIsOneClearErrorAndCreatesNothing() throws {
+        let w = try Workspace(Self.config(queries: 10))
+        let store = w.folder.appendingPathComponent("study.sqlite")
+        try Data("not a database".utf8).write(to: store)
+        let result = try w.run(["--study", store.path])
+        #expect(result.status != 0 && result.stderr.contains("study store \(store.path)") && result.stderr.contains("not a database"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: w.out.path))
+    }
+
     @Test func anOutputFolderThatCannotBeMadeIsOneClearError() throws {
         let w = try Workspace(Self.config(queries: 10))
         let blocker = w.folder.appendingPathComponent("file")

@@ -48,6 +48,8 @@ import Testing
         #expect(column.status != 0 && column.stderr.contains("pixel9"))
         let source = try FathomProcess.run(["search", "nasbench201", "--accuracy", Self.accuracy, "--budget-ms", "10", "--latency", "tabel:x"])
         #expect(source.status != 0 && source.stderr.contains("--latency 'tabel:x': expected"))
+        let verify = try search(["--budget-ms", "10", "--verify", "bogus"])
+        #expect(verify.status != 0 && verify.stderr.contains("--verify 'bogus': expected measure or table:PATH:COLUMN"), "\(verify.stderr)")
     }
 
     /// An agent that forwards to the real `fathom agent --stdio` but reports the architectures in `SLOW_ARCHS`
