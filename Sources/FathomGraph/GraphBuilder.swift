@@ -35,7 +35,8 @@ struct GraphBuilder {
         activation == .identity ? x : try add(.activation(activation), [x], name: name)
     }
 
-    /// The finished graph, with every layer that has no path to the output (the last layer) marked dead.
+    /// The finished graph, with every layer that has no path to the output (the last layer) marked dead and every
+    /// layer that does not depend on the input marked constant.
     func graph() -> NetworkGraph {
         var live = [Bool](repeating: false, count: layers.count)
         live[layers.count - 1] = true
@@ -43,6 +44,9 @@ struct GraphBuilder {
         for layer in layers.reversed() {
             if live[layer.id] { for input in layer.inputs { live[input] = true } }
             marked[layer.id].isDead = !live[layer.id]
+        }
+        for layer in layers where layer.op != .input {
+            marked[layer.id].isConstant = layer.inputs.allSatisfy { marked[$0].isConstant }
         }
         return NetworkGraph(layers: marked)
     }

@@ -77,4 +77,8 @@ public struct Layer: Hashable, Sendable {
     /// True where the layer cannot influence the network output (a NAS-Bench-201 edge into a node that never
     /// reaches its cell's output). Executors and exporters may drop dead layers; NAS-Bench-201 FLOPs count them.
     public internal(set) var isDead: Bool
+    /// True where the layer's output does not depend on the network input: a zero layer, or a layer that reads only
+    /// constant layers (a NAS-Bench-201 edge out of a node whose every incoming edge is `none`). An executor that drops
+    /// dead layers computes constant ones once, when it is built, as a runtime that folds constants would.
+    public internal(set) var isConstant: Bool = false
 }

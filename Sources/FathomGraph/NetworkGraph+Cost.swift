@@ -37,6 +37,8 @@ extension NetworkGraph {
     public var flops: Int { layers.reduce(0) { $0 + flops(of: $1) } }
     /// Multiply-adds per sample of the live layers only.
     public var liveFlops: Int { liveLayers.reduce(0) { $0 + flops(of: $1) } }
+    /// Multiply-adds per sample that run for each input when dead layers are dropped and constant ones folded.
+    public var inputDependentFlops: Int { liveLayers.reduce(0) { $0 + ($1.isConstant ? 0 : flops(of: $1)) } }
     /// Total parameters, dead layers included.
     public var parameters: Int { layers.reduce(0) { $0 + parameters(of: $1) } }
     /// Parameters of the live layers only.

@@ -4,11 +4,12 @@ import FathomSpaces
 
 /// A network compiled from a graph for inference at a fixed batch size: activations allocated once, batch norm
 /// folded into the convolution before it, activations applied in place, dead layers (NAS-Bench-201 edges that cannot
-/// reach the output) dropped unless asked to keep them. `run` allocates nothing.
+/// reach the output) dropped and constant layers (edges out of an all-`none` node) computed once here, unless asked to
+/// keep them. `run` allocates nothing.
 public final class InferenceNetwork: @unchecked Sendable {
     public let graph: NetworkGraph
     public let batch: Int
-    /// Whether dead layers were dropped (part of every measurement's context).
+    /// Whether dead layers were dropped and constant ones folded (part of every measurement's context).
     public let dropsDeadLayers: Bool
     let steps: [InferenceStep]
     /// The graph layer each step computes (`InferenceNetwork+Profile.swift`).
@@ -29,6 +30,7 @@ public final class InferenceNetwork: @unchecked Sendable {
         stepLayers = plan.stepLayers
         bufferOfLayer = plan.bufferOfLayer
         buffers = plan.bufferSizes.map { AlignedBuffer(count: $0) }
+        for step in plan.constantSteps { step.execute(buffers, pool: pool) }
     }
 
     /// The input activation, `batch × C × H × W` floats, to fill before `run()`.
@@ -37,8 +39,8 @@ public final class InferenceNetwork: @unchecked Sendable {
     /// The output activation (`batch × classes` logits) after `run()`.
     public var output: UnsafePointer<Float> { UnsafePointer(buffers[bufferOfLayer[graph.output]].baseAddress) }
 
-    /// Multiply-adds of one run (live layers when dead ones are dropped), for throughput figures.
-    public var multiplyAdds: Int { batch * (dropsDeadLayers ? graph.liveFlops : graph.flops) }
+    /// Multiply-adds of one run (live, input-dependent layers when dead ones are dropped), for throughput figures.
+    public var multiplyAdds: Int { batch * (dropsDeadLayers ? graph.inputDependentFlops : graph.flops) }
 
     /// Runs the network on `input`.
     public func run() {

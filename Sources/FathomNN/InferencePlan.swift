@@ -10,9 +10,12 @@ import FathomSpaces
 ///   before, the activation is fused into it (applied as the convolution stores its output).
 /// - An activation that repeats one already computed on the same input (NAS-Bench-201 cells apply one ReLU per edge
 ///   to a shared node) reuses its output, unless that buffer was since overwritten in place.
-/// - Dead layers are skipped when `dropDeadLayers` is set.
+/// - When `dropDeadLayers` is set, dead layers are skipped and the steps of constant layers (those that do not
+///   depend on the input) go to `constantSteps`, which run once when the network is built, as constant folding.
 struct InferencePlan {
     private(set) var steps: [InferenceStep] = []
+    /// Steps whose output does not depend on the input, in order; empty unless dead layers are dropped.
+    private(set) var constantSteps: [InferenceStep] = []
     /// The graph layer of each step (a conv with a folded batch norm is the conv's layer).
     private(set) var stepLayers: [Int] = []
     private(set) var bufferOfLayer: [Int]
@@ -111,6 +114,16 @@ struct InferencePlan {
                 steps.append(.zero(count: batch * layer.shape.count, output: newBuffer()))
             }
         }
+        if dropDeadLayers { separateConstantSteps(graph) }
+    }
+
+    /// Moves the steps of constant layers to `constantSteps`. No other step writes their buffers: a step writes in
+    /// place only into an input that it alone reads, and a layer that reads only constant layers is constant itself.
+    private mutating func separateConstantSteps(_ graph: NetworkGraph) {
+        let constant = stepLayers.map { graph.layers[$0].isConstant }
+        constantSteps = zip(steps, constant).filter { $0.1 }.map(\.0)
+        steps = zip(steps, constant).filter { !$0.1 }.map(\.0)
+        stepLayers = stepLayers.filter { !graph.layers[$0].isConstant }
     }
 
     private static func onlyReaderIsBatchNorm(_ id: Int, graph: NetworkGraph, readers: [Int], skip: [Bool]) -> Int? {

@@ -58,4 +58,20 @@ import Testing
     @Test func disconnectedCellsGiveAConstantOutput() throws {
         #expect(try compare(space: "fmnist-cell", arch: "|none~0|+|none~0|none~1|+|nor_conv_1x1~0|none~1|none~2|", batch: 2, seed: 6) < 1e-4)
     }
+
+    /// Node 1 has only a `none` edge, so the convolution and pool out of it are constant: computed once when the
+    /// network is built, they run in no step, and the output still matches the reference (which runs every layer).
+    @Test func constantEdgesAreFoldedAndKeepTheOutput() throws {
+        let arch = "|none~0|+|skip_connect~0|nor_conv_3x3~1|+|none~0|avg_pool_3x3~1|avg_pool_3x3~2|"
+        #expect(try compare(space: "fmnist-cell", arch: arch, batch: 2, seed: 7) < 1e-4)
+        let space = try SearchSpace.load("fmnist-cell")
+        let graph = try NetworkGraph(space: space, arch: try space.parse(arch))
+        let network = InferenceNetwork(graph: graph, parameters: NetworkParameters(graph: graph, seed: 7), batch: 1, pool: ThreadPool(threadCount: 1))
+        let constantConvs = graph.layers.filter { layer in
+            if case .convolution = layer.op { layer.isConstant } else { false }
+        }
+        #expect(!constantConvs.isEmpty && constantConvs.allSatisfy { $0.name.contains("edge2<-1") })
+        #expect(Set(network.stepLayerIDs).isDisjoint(with: constantConvs.map(\.id)))
+        #expect(network.multiplyAdds == graph.inputDependentFlops && graph.inputDependentFlops < graph.liveFlops)
+    }
 }

@@ -72,12 +72,15 @@ import Testing
 }
 
 @Suite struct LiveEquivalentTests {
-    @Test func deadEdgesBecomeNoneAndLiveOnesStay() throws {
+    @Test func deadAndConstantEdgesBecomeNoneAndLiveOnesStay() throws {
         let space = try SearchSpace.load("nasbench201")
         func live(_ text: String) throws -> String { space.format(space.liveEquivalent(try space.parse(text))) }
         // Node 1 feeds nothing that reaches node 3 (edges 2<-1 and 3<-1 are none), so 1<-0 is dead.
         #expect(try live("|nor_conv_3x3~0|+|skip_connect~0|none~1|+|nor_conv_1x1~0|none~1|avg_pool_3x3~2|")
                 == "|none~0|+|skip_connect~0|none~1|+|nor_conv_1x1~0|none~1|avg_pool_3x3~2|")
+        // Node 1 has only a `none` edge in: the edges out of it carry a constant, folded away like dead ones.
+        #expect(try live("|none~0|+|skip_connect~0|nor_conv_3x3~1|+|none~0|avg_pool_3x3~1|avg_pool_3x3~2|")
+                == "|none~0|+|skip_connect~0|none~1|+|none~0|none~1|avg_pool_3x3~2|")
         // Node 3 is cut off from everything: every edge is dead.
         #expect(try live("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|none~0|none~1|none~2|")
                 == "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|")
