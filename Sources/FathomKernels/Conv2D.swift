@@ -3,29 +3,61 @@
 /// Layout: plain NCHW, not a blocked NCHWc. The GEMM path reads an image group as a
 /// `channels × (height·width)` matrix, so NCHW feeds SGEMM with no reordering (a 1×1 stride-1
 /// convolution is a single GEMM on the input itself) and im2col rows are contiguous copies of input
-/// rows; the depthwise kernel vectorizes along a row, which NCHW keeps contiguous. NCHWc would mainly
-/// help direct (non-GEMM) kxk kernels, which Fathom does not use, and it would force a layout
+/// rows; the depthwise kernel vectorizes along a row, which NCHW keeps contiguous. The direct k×k
+/// kernel, where MLAS takes NCHWc, vectorizes along flat positions of a padded NCHW plane instead
+/// (``DirectConv2D``): it loses the padding columns, which NCHWc does not, but needs no layout
 /// conversion at every boundary with the rest of the framework (pooling, batch norm, linear).
 ///
-/// Algorithms: depthwise convolutions (`groups == inChannels == outChannels`) use a direct SIMD
-/// kernel; every other convolution runs per image and group as `weights[group] · im2col(input[image,
-/// group])`: through ``PanelGemm`` (im2col packed panel by panel, weights read in place, bias and
-/// activation applied as the tiles are stored) when the shape suits it, otherwise by materialising
-/// im2col and calling ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:pool:)``.
+/// Algorithms, chosen by shape (``Algorithm``, measured with `fathom bench conv`): depthwise convolutions (`groups ==
+/// inChannels == outChannels`) use a direct SIMD kernel; stride-1 k×k convolutions on planes that waste little
+/// padding use ``DirectConv2D`` (no im2col, no packing); every other convolution runs per image and group as
+/// `weights[group] · im2col(input[image, group])`: through ``PanelGemm`` (im2col packed panel by panel, weights read in
+/// place, bias and activation applied as the tiles are stored) when the shape suits it, otherwise by materialising
+/// im2col (a pointwise convolution: the input itself) and calling
+/// ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:pool:)``.
 public enum Conv2D {
+    /// How a convolution is computed.
+    public enum Algorithm: String, CaseIterable, Sendable {
+        /// The choice by shape: depthwise for depthwise shapes, else direct where it suits, else SGEMM on the input
+        /// for a pointwise convolution (faster than panels there: 16 channels on 32×32, 10 µs against 16), else
+        /// panel GEMM where it suits, else im2col and SGEMM.
+        case automatic
+        /// ``DirectConv2D`` (stride 1, neither depthwise nor pointwise).
+        case direct
+        /// ``PanelGemm``: im2col panels packed block by block, weights read in place.
+        case panelGemm = "panel-gemm"
+        /// The whole im2col matrix, then ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:pool:)``.
+        case im2colGemm = "im2col-gemm"
+
+        /// Whether this algorithm can compute `shape` (a depthwise shape always runs the depthwise kernel).
+        public func runs(_ shape: Conv2DShape) -> Bool {
+            switch self {
+            case .automatic, .im2colGemm: true
+            case .direct: DirectConv2D.computes(shape)
+            case .panelGemm: PanelGemm.suits(shape)
+            }
+        }
+    }
+
     /// `output = activation(conv(input, weights) + bias)` (`bias`: one value per output channel, or
-    /// `nil`; `activation`: `nil` for none). `output` is overwritten.
+    /// `nil`; `activation`: `nil` for none). `output` is overwritten. `algorithm` must run `shape`.
     public static func forward(
         _ shape: Conv2DShape, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, pool: ThreadPool? = .shared,
-        activation: Activation? = nil
+        activation: Activation? = nil, algorithm: Algorithm = .automatic
     ) {
+        precondition(algorithm.runs(shape), "\(algorithm.rawValue) cannot compute \(shape)")
         if shape.isDepthwise {
             DepthwiseConv2D.forward(shape, input: input, weights: weights, bias: bias, output: output, pool: pool, activation: activation)
             return
         }
+        if algorithm == .direct || algorithm == .automatic && DirectConv2D.suits(shape) {
+            DirectConv2D.forward(shape, input: input, weights: weights, bias: bias, output: output, pool: pool, activation: activation)
+            return
+        }
         let m = shape.outChannelsPerGroup, n = shape.outPlane, k = shape.patchSize
-        let panelGemm = PanelGemm.suits(shape) ? PanelGemm(shape: shape, activation: activation) : nil
+        let usesPanels = algorithm == .panelGemm || algorithm == .automatic && !shape.isPointwise && PanelGemm.suits(shape)
+        let panelGemm = usesPanels ? PanelGemm(shape: shape, activation: activation) : nil
         forEachImageAndGroup(shape, pool: pool) { image, group, gemmPool, workspace in
             let source = input + (image * shape.inChannels + group * shape.inChannelsPerGroup) * shape.inPlane
             let destination = output + (image * shape.outChannels + group * m) * n

@@ -18,31 +18,38 @@ public struct GemmBenchmarkResult: Codable, Sendable, Equatable {
 /// with a pool of `threads` threads: one untimed warm-up call, then the median of `repeats` calls.
 public func benchmarkGemm(m: Int, n: Int, k: Int, threads: Int, repeats: Int = 10) -> GemmBenchmarkResult {
     precondition(m > 0 && n > 0 && k > 0 && threads > 0 && repeats > 0, "benchmarkGemm needs positive arguments")
-    let a = AlignedBuffer(count: m * k, zeroed: false), b = AlignedBuffer(count: k * n, zeroed: false)
-    let c = AlignedBuffer(count: m * n)
-    var seed: UInt32 = 12_345
-    for buffer in [a, b] {
-        for index in 0..<buffer.count {
-            seed = seed &* 1_664_525 &+ 1_013_904_223
-            buffer.baseAddress[index] = Float(seed >> 8) / Float(1 << 24) - 0.5
-        }
-    }
+    let a = benchmarkInput(count: m * k), b = benchmarkInput(count: k * n), c = AlignedBuffer(count: m * n)
     let pool = ThreadPool(threadCount: threads)
-    func multiply() {
+    let median = medianSeconds(repeats: repeats) {
         sgemm(m: m, n: n, k: k, a: a.baseAddress, lda: k, b: b.baseAddress, ldb: n, c: c.baseAddress, ldc: n, pool: pool)
     }
-    multiply()
-    var seconds: [Double] = []
-    for _ in 0..<repeats {
-        let start = DispatchTime.now().uptimeNanoseconds
-        multiply()
-        seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-    }
-    let median = seconds.sorted()[seconds.count / 2]
     return GemmBenchmarkResult(
         m: m, n: n, k: k, threads: threads, medianSeconds: median,
         gflops: 2 * Double(m) * Double(n) * Double(k) / median / 1e9,
         peakGflops: estimateFmaPeakGflops(threads: threads))
+}
+
+/// `count` pseudo-random floats in [-0.5, 0.5), the same every run.
+func benchmarkInput(count: Int) -> AlignedBuffer {
+    let buffer = AlignedBuffer(count: count, zeroed: false)
+    var seed: UInt32 = 12_345
+    for index in 0..<count {
+        seed = seed &* 1_664_525 &+ 1_013_904_223
+        buffer.baseAddress[index] = Float(seed >> 8) / Float(1 << 24) - 0.5
+    }
+    return buffer
+}
+
+/// Runs `body` once untimed, then `repeats` times; the median wall time of one call, in seconds.
+func medianSeconds(repeats: Int, _ body: () -> Void) -> Double {
+    body()
+    var seconds: [Double] = []
+    for _ in 0..<repeats {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    return seconds.sorted()[seconds.count / 2]
 }
 
 /// Estimates the machine's FP32 FMA throughput on `threads` threads, in GFLOP/s: each thread runs

@@ -1,9 +1,23 @@
 import Testing
 @testable import FathomKernels
 
-/// The forward paths `Conv2D.forward` chooses by shape (``PanelGemm``, the im2col + `sgemm` fallback, the direct
-/// depthwise kernel), each with a fused activation, against the naive loops.
+/// The forward paths `Conv2D.forward` chooses by shape (``DirectConv2D``, ``PanelGemm``, the im2col + `sgemm`
+/// fallback, the direct depthwise kernel), and every other algorithm that can compute each shape, with a fused
+/// activation, against the naive loops.
 @Suite struct ConvPathTests {
+    /// Shapes for ``DirectConv2D``: output channels that leave a partial 4-channel tile, planes whose flat positions
+    /// are no multiple of 24, rows wider than a tile and narrower than a vector, kernels 3, 5 and 7, a valid
+    /// (unpadded) 3×3, groups and a batch.
+    static let directShapes: [Conv2DShape] = [
+        Conv2DShape(batch: 1, inChannels: 3, inHeight: 17, inWidth: 19, outChannels: 13, kernelSize: 3, padding: 1),
+        Conv2DShape(batch: 2, inChannels: 5, inHeight: 6, inWidth: 40, outChannels: 6, kernelSize: 3, padding: 1),
+        Conv2DShape(batch: 1, inChannels: 2, inHeight: 9, inWidth: 3, outChannels: 5, kernelSize: 3, padding: 1),
+        Conv2DShape(batch: 1, inChannels: 4, inHeight: 11, inWidth: 13, outChannels: 7, kernelSize: 5, padding: 2),
+        Conv2DShape(batch: 1, inChannels: 3, inHeight: 10, inWidth: 9, outChannels: 4, kernelSize: 7, padding: 3),
+        Conv2DShape(batch: 1, inChannels: 3, inHeight: 8, inWidth: 12, outChannels: 5, kernelSize: 3),
+        Conv2DShape(batch: 2, inChannels: 6, inHeight: 7, inWidth: 7, outChannels: 10, kernelSize: 3, padding: 1, groups: 2),
+    ]
+
     /// Shapes that exercise ``PanelGemm``'s edges: partial 6-row and 16-pixel tiles, panels spanning output rows,
     /// several pixel blocks, stride 2, pointwise runs across rows, a 1×1 stride-2 gather, groups and a batch.
     static let panelShapes: [Conv2DShape] = [
@@ -34,12 +48,14 @@ import Testing
     ]
 
     @Test func shapesTakeTheIntendedPath() {
+        #expect(Self.directShapes.allSatisfy { DirectConv2D.computes($0) })
+        #expect(Self.directShapes.contains { DirectConv2D.suits($0) } && Self.directShapes.contains { !DirectConv2D.suits($0) })
         #expect(Self.panelShapes.allSatisfy { PanelGemm.suits($0) })
         #expect(!Self.fallbackShapes.contains { PanelGemm.suits($0) })
         #expect(Self.depthwiseShapes.allSatisfy { $0.isDepthwise })
     }
 
-    @Test(arguments: panelShapes + fallbackShapes + depthwiseShapes)
+    @Test(arguments: directShapes + panelShapes + fallbackShapes + depthwiseShapes)
     func forwardWithActivationMatchesNaiveLoops(_ shape: Conv2DShape) {
         var random = TestRandom(seed: 11)
         let input = random.array(shape.inputCount), weights = random.array(shape.weightCount), bias = random.array(shape.outChannels)
@@ -47,9 +63,12 @@ import Testing
         for activation in [nil, Activation.relu6, .hardSwish] {
             let expected = linear.map { x in Float(activation.map { ActivationTests.reference($0, x) } ?? x) }
             for pool in [nil, ThreadPool(threadCount: 3)] {
-                var output = [Float](repeating: .nan, count: shape.outputCount)
-                Conv2D.forward(shape, input: input, weights: weights, bias: bias, output: &output, pool: pool, activation: activation)
-                #expect(maxRelativeError(output, expected) < 1e-5, "activation \(String(describing: activation))")
+                for algorithm in Conv2D.Algorithm.allCases where algorithm.runs(shape) {
+                    var output = [Float](repeating: .nan, count: shape.outputCount)
+                    Conv2D.forward(shape, input: input, weights: weights, bias: bias, output: &output, pool: pool, activation: activation,
+                                   algorithm: algorithm)
+                    #expect(maxRelativeError(output, expected) < 1e-5, "\(algorithm) activation \(String(describing: activation))")
+                }
             }
         }
     }

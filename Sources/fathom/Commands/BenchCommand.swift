@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks: kernel throughput against the machine's FMA peak, measured in the same run.",
-        subcommands: [Gemm.self, Infer.self, Search.self, Train.self]
+        subcommands: [Gemm.self, Conv.self, Infer.self, Search.self, Train.self]
     )
 
     struct Gemm: ParsableCommand {
