@@ -26,46 +26,57 @@ enum DirectConv2D {
     /// (67%) 54 against 73.
     static func suits(_ shape: Conv2DShape) -> Bool {
         guard computes(shape) else { return false }
-        let geometry = DirectConvGeometry(shape)
+        let geometry = DirectConvGeometry(shape, rows: 0..<shape.outHeight)
         return 5 * shape.outPlane >= 4 * geometry.tileCount * positionsPerTile
     }
 
-    /// `output = activation(conv(input, weights) + bias)` for every image and group of `shape`.
+    /// `output = activation(conv(input, weights) + bias)` for every image and group of `shape`. An image group with
+    /// the pool to itself is split into one band of output rows per thread; each band pads the input rows it reads
+    /// (its own rows plus a halo of `k − 1`) into its own buffer, so that no thread waits for a shared copy.
     static func forward(
         _ shape: Conv2DShape, input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
         output: UnsafeMutablePointer<Float>, pool: ThreadPool?, activation: Activation?
     ) {
-        let geometry = DirectConvGeometry(shape)
         let m = shape.outChannelsPerGroup, weightsPerGroup = m * shape.patchSize
-        Conv2D.forEachImageAndGroup(shape, pool: pool) { image, group, tilePool, workspace in
+        Conv2D.forEachImageAndGroup(shape, pool: pool) { image, group, bandPool, _ in
             let source = input + (image * shape.inChannels + group * shape.inChannelsPerGroup) * shape.inPlane
-            let job = DirectConvJob(
-                geometry: geometry, input: geometry.padded(source, workspace: workspace),
-                weights: weights + group * weightsPerGroup, bias: bias.map { $0 + group * m },
-                output: output + (image * shape.outChannels + group * m) * shape.outPlane, activation: activation)
-            let tiles = geometry.tileCount
-            ThreadPool.forEachChunk(of: tiles, minimumChunk: 2, pool: tilePool) { range in
-                job.compute(tiles: range)
+            let bands = min(bandPool?.threadCount ?? 1, shape.outHeight)
+            let run = { (band: Int) in
+                let rows = shape.outHeight * band / bands..<shape.outHeight * (band + 1) / bands
+                let geometry = DirectConvGeometry(shape, rows: rows)
+                ScratchCache.withWorkspace { workspace in
+                    DirectConvJob(
+                        geometry: geometry, input: geometry.padded(source, workspace: workspace),
+                        weights: weights + group * weightsPerGroup, bias: bias.map { $0 + group * m },
+                        output: output + (image * shape.outChannels + group * m) * shape.outPlane + rows.lowerBound * shape.outWidth,
+                        activation: activation
+                    ).compute()
+                }
             }
+            if bands > 1, let bandPool { bandPool.parallelFor(bands, run) } else { run(0) }
         }
     }
 }
 
-/// Sizes of one image group's direct convolution: the padded input planes and the flat output positions.
+/// Sizes of a band of output rows of one image group's direct convolution: its padded input planes and its flat
+/// output positions.
 struct DirectConvGeometry {
     let shape: Conv2DShape
+    /// The band's output rows.
+    let rows: Range<Int>
     /// Width of a padded input row, and the stride between output rows in flat positions.
     let rowStride: Int
-    /// Floats of one padded input plane.
+    /// Floats of one padded input plane: the band's rows and the `k − 1` rows below them.
     let planeStride: Int
-    /// Flat output positions: `outHeight` rows of `rowStride`.
+    /// Flat output positions: the band's rows of `rowStride`.
     let positions: Int
 
-    init(_ shape: Conv2DShape) {
+    init(_ shape: Conv2DShape, rows: Range<Int>) {
         self.shape = shape
+        self.rows = rows
         rowStride = shape.inWidth + 2 * shape.padding
-        planeStride = (shape.inHeight + 2 * shape.padding) * rowStride
-        positions = shape.outHeight * rowStride
+        planeStride = (rows.count + shape.kernelSize - 1) * rowStride
+        positions = rows.count * rowStride
     }
 
     var tileCount: Int { (positions + DirectConv2D.positionsPerTile - 1) / DirectConv2D.positionsPerTile }
@@ -73,16 +84,18 @@ struct DirectConvGeometry {
     /// Floats a tile reads past its first position in one plane.
     var tileReach: Int { DirectConv2D.positionsPerTile + (shape.kernelSize - 1) * (rowStride + 1) }
 
-    /// The input planes the kernel reads: a zero-padded copy in `workspace`, followed by enough zeros that the last
-    /// tile reads inside it.
+    /// The input planes the band reads: a zero-padded copy in `workspace` of input rows `rows.lowerBound − padding`
+    /// onwards, followed by enough zeros that the last tile reads inside it.
     func padded(_ source: UnsafePointer<Float>, workspace: Workspace) -> UnsafePointer<Float> {
-        let channels = shape.inChannelsPerGroup, p = shape.padding, w = shape.inWidth
+        let channels = shape.inChannelsPerGroup, p = shape.padding, w = shape.inWidth, bandRows = rows.count + shape.kernelSize - 1
         let count = channels * planeStride + tileReach
         let copy = workspace.allocate(count)
         copy.update(repeating: 0, count: count)
         for c in 0..<channels {
-            for y in 0..<shape.inHeight {
-                (copy + c * planeStride + (y + p) * rowStride + p).update(from: source + (c * shape.inHeight + y) * w, count: w)
+            for r in 0..<bandRows {
+                let y = rows.lowerBound - p + r
+                guard y >= 0 && y < shape.inHeight else { continue }
+                VectorMath.copy(source + (c * shape.inHeight + y) * w, to: copy + c * planeStride + r * rowStride + p, count: w)
             }
         }
         return UnsafePointer(copy)
@@ -98,11 +111,11 @@ struct DirectConvJob {
     let output: UnsafeMutablePointer<Float>
     let activation: Activation?
 
-    /// Computes tiles `tiles` (of flat positions) for every output channel, all channels of a tile before the next
-    /// tile, while its input is in L1.
-    func compute(tiles: Range<Int>) {
+    /// Computes every tile of the band for every output channel, all channels of a tile before the next tile, while
+    /// its input is in L1.
+    func compute() {
         let m = geometry.shape.outChannelsPerGroup, mr = DirectConv2D.channelsPerTile, k = geometry.shape.patchSize
-        for tile in tiles {
+        for tile in 0..<geometry.tileCount {
             let q = tile * DirectConv2D.positionsPerTile
             let places = (place(q), place(q + 8), place(q + 16))
             for row in stride(from: 0, to: m, by: mr) {
@@ -139,7 +152,7 @@ struct DirectConvJob {
         }
         var (y, x) = (place.y, place.x)
         for lane in 0..<8 {
-            guard y < geometry.shape.outHeight else { return }
+            guard y < geometry.rows.count else { return }
             if x < width { plane[y * width + x] = values[lane] }
             x += 1
             if x == geometry.rowStride { (y, x) = (y + 1, 0) }

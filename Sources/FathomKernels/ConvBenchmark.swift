@@ -8,7 +8,7 @@ public struct ConvBenchmarkResult: Sendable, Equatable {
 }
 
 /// Times `Conv2D.forward` of `shape` (random input and weights, a bias, ReLU fused) with `algorithm` on a pool of
-/// `threads` threads: one untimed call, then the median of `repeats` calls. `algorithm` must run `shape`.
+/// `threads` threads: 0.1 s of untimed calls, then the median of `repeats` calls. `algorithm` must run `shape`.
 public func benchmarkConv(_ shape: Conv2DShape, algorithm: Conv2D.Algorithm, threads: Int, repeats: Int = 20) -> ConvBenchmarkResult {
     precondition(threads > 0 && repeats > 0, "benchmarkConv needs positive threads and repeats")
     let input = benchmarkInput(count: shape.inputCount), weights = benchmarkInput(count: shape.weightCount)

@@ -15,7 +15,7 @@ public struct GemmBenchmarkResult: Codable, Sendable, Equatable {
 }
 
 /// Times `C = A·B` (row-major, no transposition, `beta = 0`) on random `m`×`k` and `k`×`n` inputs
-/// with a pool of `threads` threads: one untimed warm-up call, then the median of `repeats` calls.
+/// with a pool of `threads` threads: 0.1 s of untimed calls, then the median of `repeats` calls.
 public func benchmarkGemm(m: Int, n: Int, k: Int, threads: Int, repeats: Int = 10) -> GemmBenchmarkResult {
     precondition(m > 0 && n > 0 && k > 0 && threads > 0 && repeats > 0, "benchmarkGemm needs positive arguments")
     let a = benchmarkInput(count: m * k), b = benchmarkInput(count: k * n), c = AlignedBuffer(count: m * n)
@@ -40,9 +40,11 @@ func benchmarkInput(count: Int) -> AlignedBuffer {
     return buffer
 }
 
-/// Runs `body` once untimed, then `repeats` times; the median wall time of one call, in seconds.
+/// Runs `body` untimed for at least 0.1 s (so that a new pool's workers are awake and the caches warm), then
+/// `repeats` times; the median wall time of one call, in seconds.
 func medianSeconds(repeats: Int, _ body: () -> Void) -> Double {
-    body()
+    let warmUpEnd = DispatchTime.now().uptimeNanoseconds + 100_000_000
+    repeat { body() } while DispatchTime.now().uptimeNanoseconds < warmUpEnd
     var seconds: [Double] = []
     for _ in 0..<repeats {
         let start = DispatchTime.now().uptimeNanoseconds

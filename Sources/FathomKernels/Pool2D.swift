@@ -28,13 +28,14 @@ public struct Pool2DShape: Hashable, Sendable, Codable {
 ///
 /// Windows are clipped to the image: average pooling divides by the number of real inputs in the
 /// window (PyTorch's `count_include_pad=False`, as NAS-Bench-201 uses) and max pooling never picks
-/// padding. Planes are spread over the pool; windowed forward passes run separably (``PoolingRows``).
+/// padding. Planes are spread over the pool; windowed forward passes run on a bordered copy of each plane at stride 1
+/// (``Stride1Pooling``) and separably otherwise (``PoolingRows``).
 public enum Pool2D {
     /// `output[o] = mean of the window's inputs`.
     public static func averageForward(
         _ shape: Pool2DShape, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, pool: ThreadPool? = .shared
     ) {
-        PoolingRows(shape: shape, reduction: .average).forward(input: input, output: output, pool: pool)
+        forward(shape, .average, input: input, output: output, pool: pool)
     }
 
     /// `inputGradient` (overwritten): each output's gradient shared equally by its window's inputs.
@@ -53,7 +54,19 @@ public enum Pool2D {
     public static func maxForward(
         _ shape: Pool2DShape, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, pool: ThreadPool? = .shared
     ) {
-        PoolingRows(shape: shape, reduction: .maximum).forward(input: input, output: output, pool: pool)
+        forward(shape, .maximum, input: input, output: output, pool: pool)
+    }
+
+    /// Windowed forward: ``Stride1Pooling`` at stride 1, ``PoolingRows`` otherwise.
+    private static func forward(
+        _ shape: Pool2DShape, _ reduction: PoolingRows.Reduction, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+        pool: ThreadPool?
+    ) {
+        if shape.stride == 1 {
+            Stride1Pooling(shape: shape, reduction: reduction).forward(input: input, output: output, pool: pool)
+        } else {
+            PoolingRows(shape: shape, reduction: reduction).forward(input: input, output: output, pool: pool)
+        }
     }
 
     /// `inputGradient` (overwritten): each output's gradient goes to its window's maximum (the first
