@@ -172,39 +172,41 @@ struct VectorPlace {
 struct DirectConvAccumulators {
     var c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32: SIMD8<Float>
 
-    /// Sums over every tap and input channel (channels innermost: one pointer step each for the input and the
-    /// weights): output channel `i` reads its filter at `weights + offsets.i`. The sums are local variables until the
-    /// end, so that they stay in registers.
+    /// The sums, one input channel after another with its `kernel²` taps inside: a literal `kernel` unrolls the
+    /// taps into one straight run of FMAs per channel. The sums are local variables until the end, so that they stay
+    /// in registers.
     @inline(__always)
-    init(geometry g: DirectConvGeometry, input: UnsafePointer<Float>, weights: UnsafePointer<Float>, offsets o: (Int, Int, Int, Int)) {
-        let kernel = g.shape.kernelSize, rowStride = g.rowStride
+    private static func sums(
+        kernel: Int, _ g: DirectConvGeometry, _ input: UnsafePointer<Float>, _ weights: UnsafePointer<Float>, _ o: (Int, Int, Int, Int)
+    ) -> DirectConvAccumulators {
         var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c02 = SIMD8<Float>()
         var c10 = SIMD8<Float>(), c11 = SIMD8<Float>(), c12 = SIMD8<Float>()
         var c20 = SIMD8<Float>(), c21 = SIMD8<Float>(), c22 = SIMD8<Float>()
         var c30 = SIMD8<Float>(), c31 = SIMD8<Float>(), c32 = SIMD8<Float>()
-        let taps = kernel * kernel, channels = g.shape.inChannelsPerGroup, planeStride = g.planeStride
-        for ky in 0..<kernel {
-            for kx in 0..<kernel {
-                var x = UnsafeRawPointer(input + ky * rowStride + kx), w = weights + ky * kernel + kx
-                for _ in 0..<channels {
+        let rowStride = g.rowStride, planeStride = g.planeStride
+        var plane = input, w = weights
+        for _ in 0..<g.shape.inChannelsPerGroup {
+            for ky in 0..<kernel {
+                for kx in 0..<kernel {
+                    let x = UnsafeRawPointer(plane + ky * rowStride + kx), tap = ky * kernel + kx
                     let x0 = x.loadUnaligned(as: SIMD8<Float>.self)
                     let x1 = x.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
                     let x2 = x.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
-                    var a = SIMD8<Float>(repeating: w[o.0])
+                    var a = SIMD8<Float>(repeating: w[o.0 + tap])
                     c00 = c00.addingProduct(a, x0); c01 = c01.addingProduct(a, x1); c02 = c02.addingProduct(a, x2)
-                    a = SIMD8<Float>(repeating: w[o.1])
+                    a = SIMD8<Float>(repeating: w[o.1 + tap])
                     c10 = c10.addingProduct(a, x0); c11 = c11.addingProduct(a, x1); c12 = c12.addingProduct(a, x2)
-                    a = SIMD8<Float>(repeating: w[o.2])
+                    a = SIMD8<Float>(repeating: w[o.2 + tap])
                     c20 = c20.addingProduct(a, x0); c21 = c21.addingProduct(a, x1); c22 = c22.addingProduct(a, x2)
-                    a = SIMD8<Float>(repeating: w[o.3])
+                    a = SIMD8<Float>(repeating: w[o.3 + tap])
                     c30 = c30.addingProduct(a, x0); c31 = c31.addingProduct(a, x1); c32 = c32.addingProduct(a, x2)
-                    x += planeStride * MemoryLayout<Float>.stride
-                    w += taps
                 }
             }
+            plane += planeStride
+            w += kernel * kernel
         }
-        (self.c00, self.c01, self.c02, self.c10, self.c11, self.c12) = (c00, c01, c02, c10, c11, c12)
-        (self.c20, self.c21, self.c22, self.c30, self.c31, self.c32) = (c20, c21, c22, c30, c31, c32)
+        return DirectConvAccumulators(c00: c00, c01: c01, c02: c02, c10: c10, c11: c11, c12: c12,
+                                      c20: c20, c21: c21, c22: c22, c30: c30, c31: c31, c32: c32)
     }
 
     /// The sums plus each row's bias (rows past `rows` repeat the last real one's), through the activation.
@@ -228,5 +230,18 @@ struct DirectConvAccumulators {
             s.c30 = f.value(s.c30); s.c31 = f.value(s.c31); s.c32 = f.value(s.c32)
         }
         return s
+    }
+}
+
+extension DirectConvAccumulators {
+    /// Sums over every input channel and tap: output channel `i` reads its filter at `weights + offsets.i`.
+    @inline(__always)
+    init(geometry g: DirectConvGeometry, input: UnsafePointer<Float>, weights: UnsafePointer<Float>, offsets o: (Int, Int, Int, Int)) {
+        switch g.shape.kernelSize {
+        case 3: self = Self.sums(kernel: 3, g, input, weights, o)
+        case 5: self = Self.sums(kernel: 5, g, input, weights, o)
+        case 7: self = Self.sums(kernel: 7, g, input, weights, o)
+        case let k: self = Self.sums(kernel: k, g, input, weights, o)
+        }
     }
 }

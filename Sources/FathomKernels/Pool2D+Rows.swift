@@ -1,6 +1,6 @@
-/// Windowed pooling forward, computed separably: for each output row, the window's input rows are
-/// first reduced into one padded row (vertical pass), then each output reduces `kernelSize`
-/// neighbours of that row (horizontal pass), 8 outputs at a time at stride 1.
+/// Windowed pooling forward at strides above 1, computed separably: for each output row, the window's
+/// input rows are first reduced into one padded row (vertical pass), then each output reduces
+/// `kernelSize` neighbours of that row (horizontal pass). Stride 1 has ``Stride1Pooling``.
 ///
 /// Windows are clipped to the image as ``Pool2D`` documents: the padded row's border holds the
 /// reduction's identity (0 for sums, −∞ for maxima), so padding never counts, and averages divide by
@@ -60,15 +60,11 @@ struct PoolingRows {
             reduceRows(plane, rows: rows, into: row + p, width: width)
             let rowScale = reduction == .average ? 1 / Float(rows.count) : 1
             let outputRow = output + oh * shape.outWidth
-            if shape.stride == 1 {
-                reduceColumnsStride1(row, scales: columnScales, rowScale: rowScale, into: outputRow)
-            } else {
-                for ow in 0..<shape.outWidth {
-                    let window = row + ow * shape.stride
-                    var value = window[0]
-                    for kw in 1..<shape.kernelSize { value = combine(value, window[kw]) }
-                    outputRow[ow] = value * columnScales[ow] * rowScale
-                }
+            for ow in 0..<shape.outWidth {
+                let window = row + ow * shape.stride
+                var value = window[0]
+                for kw in 1..<shape.kernelSize { value = combine(value, window[kw]) }
+                outputRow[ow] = value * columnScales[ow] * rowScale
             }
         }
     }
@@ -88,25 +84,6 @@ struct PoolingRows {
             for r in 1..<count { value = combine(value, top[r * width + w]) }
             destination[w] = value
             w += 1
-        }
-    }
-
-    /// One output row at stride 1 from the reduced, padded row, 8 outputs at a time (the last
-    /// vector stores only the real outputs).
-    private func reduceColumnsStride1(
-        _ row: UnsafePointer<Float>, scales: UnsafePointer<Float>, rowScale: Float, into output: UnsafeMutablePointer<Float>
-    ) {
-        var ow = 0
-        while ow < shape.outWidth {
-            var value = load8(row + ow)
-            for kw in 1..<shape.kernelSize { value = combine(value, load8(row + ow + kw)) }
-            value *= load8(scales + ow) * rowScale
-            if ow + 8 <= shape.outWidth {
-                UnsafeMutableRawPointer(output + ow).storeBytes(of: value, as: SIMD8<Float>.self)
-            } else {
-                for lane in 0..<shape.outWidth - ow { output[ow + lane] = value[lane] }
-            }
-            ow += 8
         }
     }
 
