@@ -60,6 +60,7 @@ import Testing
         var random = TestRandom(seed: 11)
         let input = random.array(shape.inputCount), weights = random.array(shape.weightCount), bias = random.array(shape.outChannels)
         let linear = referenceConv(shape, input: input.map(Double.init), weights: weights.map(Double.init), bias: bias.map(Double.init))
+        // The bar: 1e-4 relative (a 576-term sum in a different order already differs by about 1.3e-5).
         for activation in [nil, Activation.relu6, .hardSwish] {
             let expected = linear.map { x in Float(activation.map { ActivationTests.reference($0, x) } ?? x) }
             for pool in [nil, ThreadPool(threadCount: 3)] {
@@ -67,7 +68,7 @@ import Testing
                     var output = [Float](repeating: .nan, count: shape.outputCount)
                     Conv2D.forward(shape, input: input, weights: weights, bias: bias, output: &output, pool: pool, activation: activation,
                                    algorithm: algorithm)
-                    #expect(maxRelativeError(output, expected) < 1e-5, "\(algorithm) activation \(String(describing: activation))")
+                    #expect(maxRelativeError(output, expected) < 1e-4, "\(algorithm) activation \(String(describing: activation))")
                 }
             }
         }
