@@ -1,3 +1,4 @@
+import FathomNN
 import FathomSearch
 import FathomSpaces
 import Foundation
@@ -10,7 +11,11 @@ public struct ExperimentConfig: Sendable {
     public let file: String
     public let name: String
     public let space: String
-    public let accuracySource: String
+    /// `accuracy.source`: a table or a trained supernet; nil when the job trains its own (`accuracy.train`).
+    public let accuracySource: String?
+    /// `accuracy.train`: the supernet training config (absolute path) the job trains into `DIR/supernet` and then
+    /// scores with.
+    public let supernetTraining: String?
     public let latencySource: String
     /// `latency.verify`: the ground truth that verifies the answer (nil: ``SourceFactory/verificationSource(_:latency:)``'s default).
     public let verifySource: String?
@@ -67,9 +72,9 @@ public struct ExperimentConfig: Sendable {
             guard let spec = try? SourceSpec(text, option: key), kinds.contains(spec.kind) else { throw section.mismatch(key, allowed, .string(text)) }
             return Self.resolvingPaths(in: text, against: directory)
         }
-        var accuracy: String?
+        var accuracy: (source: String?, training: String?)?
         if let section = check({ try root.object("accuracy") }) {
-            accuracy = check { try source(section, "source", kinds: ["table", "supernet"], allowed: "table:PATH:COLUMN or supernet:DIR") }
+            accuracy = check { try Self.readAccuracy(section, space: space, directory: directory, source: source) }
             _ = check { try section.finish() }
         }
         var latency: String?, verify: String??, agent: String??, batch: Int?, threads: Int??
@@ -116,7 +121,8 @@ public struct ExperimentConfig: Sendable {
         self.file = file
         self.name = name
         self.space = space
-        self.accuracySource = accuracy
+        self.accuracySource = accuracy.source
+        self.supernetTraining = accuracy.training
         self.latencySource = latency
         self.verifySource = verify
         self.agentCommand = agent
@@ -132,6 +138,32 @@ public struct ExperimentConfig: Sendable {
         self.maxFlopsM = maxFlops
         self.exportName = exportName
         self.hash = String(Self.fnv1a(data), radix: 16)
+    }
+
+    /// `{"source": "table:PATH:COLUMN" | "supernet:DIR"}` or `{"train": "SUPERNET_CONFIG.json"}`; a training config is
+    /// read (every problem in it reported) and must train the experiment's space.
+    private static func readAccuracy(
+        _ section: JSONObjectReader, space: String?, directory: URL,
+        source: (JSONObjectReader, String, Set<String>, String) throws -> String
+    ) throws -> (source: String?, training: String?) {
+        switch (section.has("source"), section.has("train")) {
+        case (true, false):
+            return (try source(section, "source", ["table", "supernet"], "table:PATH:COLUMN or supernet:DIR"), nil)
+        case (false, true):
+            let text = try section.string("train")
+            let path = text.hasPrefix("/") ? text : directory.appendingPathComponent(text).standardizedFileURL.path
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw section.mismatch("train", "a supernet training config file", .string(text))
+            }
+            let training = try TrainingConfig(path: path)
+            if let space, training.space != space {
+                throw section.mismatch("train", "a config that trains the experiment's space \(space) (it trains \(training.space))", .string(text))
+            }
+            return (nil, path)
+        default:
+            throw SpaceError.invalidValue(file: section.file, key: section.path, expected: "exactly one of \"source\" or \"train\"",
+                                          got: "an object with \(section.has("source") ? "both" : "neither")")
+        }
     }
 
     /// `{"ms": 2.5}` or `{"percentile": 50}` (with an optional `"sample": N`), and the sample size if given.

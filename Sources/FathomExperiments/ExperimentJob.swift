@@ -1,10 +1,11 @@
 import FathomGraph
+import FathomNN
 import FathomSearch
 import FathomSpaces
 import Foundation
 
-/// Runs an experiment config into a run directory: resolve the budget, search, verify the answer on the ground truth,
-/// write the report, export the spec. Every step checkpoints; every accuracy and latency is journaled before use, so
+/// Runs an experiment config into a run directory: train the supernet if the config asks for one, resolve the budget,
+/// search, verify the answer on the ground truth, write the report, export the spec. Every step checkpoints; every accuracy and latency is journaled before use, so
 /// running the same command on the same directory resumes (after a kill at any point) to the identical answer.
 public final class ExperimentJob {
     /// What the checkpoint holds.
@@ -15,6 +16,8 @@ public final class ExperimentJob {
         var answerArch: String?
         /// The worker's number in a study (its seed is the config's plus this); nil in checkpoints from before studies.
         var worker: Int?
+        /// The accuracy source of the supernet this job trained (`accuracy.train`), once its training finished.
+        var supernet: String?
     }
 
     public let config: ExperimentConfig
@@ -57,7 +60,13 @@ public final class ExperimentJob {
         if let threads = config.threads { factory.measurement.context.threads = threads }
         factory.measurement.agentCommand = config.agentCommand
         factory.measurementLog = { log.phase($0) }
-        var accuracy = try factory.accuracySource(config.accuracySource)
+        if let training = config.supernetTraining, state.supernet == nil {
+            state.supernet = try trainSupernet(training, space: space, log: log)
+            state.phase = "supernet"
+            try directory.save(state)
+        }
+        guard let accuracyText = config.accuracySource ?? state.supernet else { preconditionFailure("a config has a source or trains") }
+        var accuracy = try factory.accuracySource(accuracyText)
         let latency = try factory.latencySource(config.latencySource)
         var shared: any LatencySource = latency
         if let study {
@@ -127,6 +136,23 @@ public final class ExperimentJob {
         log.emit("job_finished", ["arch": .string(spec.arch), "accuracy": .number(spec.accuracy), "latency_ms": .number(spec.latency_ms)])
         log.phase("exported \(directory.exported.appendingPathComponent(config.exportName + ".json").path)")
         return spec
+    }
+
+    /// Trains the supernet of `accuracy.train` into `DIR/supernet` (resuming its newest good checkpoint, which a
+    /// killed job left there) and returns its accuracy source.
+    private func trainSupernet(_ path: String, space: SearchSpace, log: EventLog) throws -> String {
+        let config = try TrainingConfig(path: path)
+        let run = try TrainingRun(config: config, space: space, directory: directory.supernet)
+        log.phase("supernet: \(config.method.rawValue), \(config.training.epochs) epochs into \(directory.supernet.path)"
+                  + (run.trainer.step > 0 ? " (resuming at step \(run.trainer.step))" : ""))
+        let summary = try run.run { p in
+            log.progress("supernet", done: p.step, total: p.totalSteps,
+                         detail: String(format: "epoch %d/%d loss %.3f acc %.3f %.0f img/s", p.epoch, p.epochs, p.loss, p.accuracy, p.imagesPerSecond))
+        }
+        log.emit("supernet_trained", ["method": .string(summary.method), "steps": .int(summary.steps), "validation_accuracy": .number(summary.accuracy),
+                                      "weights_checksum": .string(summary.weights_checksum)])
+        log.phase(String(format: "supernet trained: mean validation accuracy of 5 subnets %.4f", summary.accuracy))
+        return "supernet:\(directory.supernet.path)"
     }
 
     /// The budget in ms: as given, or a percentile of the device's latencies: a table's whole column, otherwise a

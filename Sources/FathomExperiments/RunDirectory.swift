@@ -49,6 +49,8 @@ public final class RunDirectory {
     public var events: URL { url.appendingPathComponent("events.jsonl") }
     public var report: URL { url.appendingPathComponent("report") }
     public var exported: URL { url.appendingPathComponent("exported") }
+    /// The supernet training run of a job that trains its own (`accuracy.train`).
+    public var supernet: URL { url.appendingPathComponent("supernet") }
     var checkpoint: URL { url.appendingPathComponent("checkpoint.json") }
     var previousCheckpoint: URL { url.appendingPathComponent("checkpoint.prev.json") }
 

@@ -214,6 +214,20 @@ import FoundationXML
                          "accuracy.source", "latency.verify: expected measure or table:PATH:COLUMN", "latency.batch"] {
             #expect(result.stderr.contains(fragment), "missing '\(fragment)' in: \(result.stderr)")
         }
+        let repo = FathomProcess.repoRoot.path
+        let training = try Workspace("""
+        {"fathom": 1, "name": "bad", "space": "nasbench201", "accuracy": {"train": "\(repo)/experiments/fmnist-mbv3-quick.json"},
+         "latency": {"source": "measure"}, "search": {"strategy": "random", "queries": 5, "budget": {"ms": 1}}}
+        """)
+        let wrongSpace = try training.run()
+        #expect(wrongSpace.status == 2 && wrongSpace.stderr.contains("accuracy.train: expected a config that trains the experiment's space nasbench201 (it trains fmnist-mbv3)"),
+                "\(wrongSpace.stderr)")
+        let both = try Workspace("""
+        {"fathom": 1, "name": "bad", "space": "fmnist-cell", "accuracy": {"source": "supernet:x", "train": "missing.json"},
+         "latency": {"source": "measure"}, "search": {"strategy": "random", "queries": 5, "budget": {"ms": 1}}}
+        """)
+        let twoSources = try both.run()
+        #expect(twoSources.status == 2 && twoSources.stderr.contains("accuracy: expected exactly one of \"source\" or \"train\""), "\(twoSources.stderr)")
         let malformed = try Workspace("{\"fathom\": 1,")
         let bad = try malformed.run()
         #expect(bad.status == 2 && bad.stderr.contains("malformed JSON"))

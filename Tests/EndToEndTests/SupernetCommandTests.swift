@@ -83,6 +83,47 @@ import Glibc
         #expect(a != nil && a == b)
     }
 
+    /// `fathom run` on a config whose accuracy comes from a supernet the job trains itself (`accuracy.train`): killed
+    /// while that supernet trains, the job resumes the training from its checkpoint and reaches the same answer as an
+    /// uninterrupted job. Latency is measured here under a budget far above any cell, so that load cannot change what
+    /// is feasible; the answer is compared by architecture and supernet accuracy.
+    @Test func aJobTrainsItsOwnSupernetAndResumesAfterAKill() throws {
+        guard Self.available else { return }
+        let w = try Workspace(limit: 900, epochs: 1, batch: 16)
+        let job = w.out("job.json")
+        try Data("""
+        {"fathom": 1, "name": "tiny", "space": "fmnist-cell", "accuracy": {"train": "config.json"},
+         "latency": {"source": "measure"}, "search": {"strategy": "evolution", "queries": 6, "seed": 2, "budget": {"ms": 1000}}}
+        """.utf8).write(to: URL(fileURLWithPath: job))
+        func answer(_ out: String) throws -> (String?, Double?) {
+            let data = try Data(contentsOf: URL(fileURLWithPath: out + "/exported/tiny.json"))
+            let spec = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+            return (spec["arch"] as? String, spec["accuracy"] as? Double)
+        }
+        let straight = try FathomProcess.run(["run", job, "--out", w.out("straight")])
+        #expect(straight.status == 0, "\(straight.stderr)")
+        let process = Process()
+        process.executableURL = FathomProcess.binary
+        process.arguments = ["run", job, "--out", w.out("killed")]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let checkpoint = w.out("killed") + "/supernet/checkpoint.bin"
+        while !FileManager.default.fileExists(atPath: checkpoint) && process.isRunning { usleep(10_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let resumed = try FathomProcess.run(["run", job, "--out", w.out("killed")])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let trainingEvents = try String(contentsOfFile: w.out("killed") + "/supernet/events.jsonl", encoding: .utf8)
+        #expect(trainingEvents.contains("job_resumed"), "the training was not resumed from its checkpoint")
+        let jobEvents = try String(contentsOfFile: w.out("killed") + "/events.jsonl", encoding: .utf8)
+        #expect(jobEvents.contains("\"event\":\"supernet_trained\""))
+        let (arch, accuracy) = try answer(w.out("straight")), (again, againAccuracy) = try answer(w.out("killed"))
+        #expect(arch != nil && arch == again && accuracy == againAccuracy)
+        let spec = try Data(contentsOf: URL(fileURLWithPath: w.out("killed") + "/exported/tiny.json"))
+        #expect(String(decoding: spec, as: UTF8.self).contains("supernet:\(w.out("killed"))/supernet@"))
+    }
+
     @Test func badInputIsAClearErrorWithNonZeroExit() throws {
         guard Self.available else { return }
         let missing = try Workspace(images: "/nonexistent/train-images-idx3-ubyte.gz")
