@@ -268,9 +268,57 @@ import FoundationXML
         #expect(result.status != 0 && result.stderr.contains("\(blocker.path) is a file, not a folder"), "\(result.stderr)")
     }
 
+    /// A disk that fills up mid-job, and a run directory on a read-only file system (both as small tmpfs mounts, so
+    /// that root, who ignores permissions, meets them too): one clear error, the journal written so far intact, and
+    /// once there is room the job resumes to the same answer as an uninterrupted run. Mounting needs root (CI runs as
+    /// root); elsewhere the test has nothing to mount and returns.
+    @Test func aFullDiskAndAReadOnlyDirectoryAreClearErrorsAndNothingIsLost() throws {
+        let w = try Workspace(Self.config(queries: 300))
+        let disk = w.folder.appendingPathComponent("disk")
+        try FileManager.default.createDirectory(at: disk, withIntermediateDirectories: true)
+        @discardableResult func mount(_ arguments: [String]) throws -> Int32 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/mount")
+            process.arguments = arguments
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+        guard getuid() == 0, try mount(["-t", "tmpfs", "-o", "size=64k", "tmpfs", disk.path]) == 0 else { return }
+        defer { umountQuietly(disk.path) }
+        let out = disk.appendingPathComponent("run").path
+        let full = try FathomProcess.run(["run", w.config.path, "--out", out])
+        #expect(full.status != 0 && full.stderr.contains("journal.jsonl") && full.stderr.contains("space"), "\(full.stderr)")
+        let written = try String(contentsOfFile: out + "/journal.jsonl", encoding: .utf8).split(separator: "\n").count
+        #expect(written > 10, "nothing was journaled before the disk filled")
+
+        #expect(try mount(["-o", "remount,size=4m", disk.path]) == 0)
+        let resumed = try FathomProcess.run(["run", w.config.path, "--out", out, "--json"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let reference = try Workspace(Self.config(queries: 300))
+        #expect(try reference.run().status == 0)
+        #expect(resumed.jsonLines.first?["arch"] as? String == (try reference.exported())["arch"] as? String)
+
+        #expect(try mount(["-o", "remount,ro", disk.path]) == 0)
+        let readOnly = try FathomProcess.run(["run", w.config.path, "--out", out])
+        #expect(readOnly.status != 0 && readOnly.stderr.contains("run directory \(out): cannot write in it"), "\(readOnly.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out + "/exported/tiny.json"))
+    }
+
     @Test func noFeasibleArchitectureExitsWith3() throws {
         let w = try Workspace(Self.config(queries: 10, budget: "{\"ms\": 0.0001}"))
         let result = try w.run()
         #expect(result.status == 3, "\(result.stderr)")
     }
+}
+
+/// Unmounts `path`, ignoring failure (the test's cleanup).
+private func umountQuietly(_ path: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/umount")
+    process.arguments = [path]
+    process.standardError = FileHandle.nullDevice
+    try? process.run()
+    process.waitUntilExit()
 }
