@@ -16,7 +16,13 @@ public struct ExperimentConfig: Sendable {
     /// `accuracy.train`: the supernet training config (absolute path) the job trains into `DIR/supernet` and then
     /// scores with.
     public let supernetTraining: String?
-    public let latencySource: String
+    /// `latency.source`; nil when the job adapts a predictor to this device itself (`latency.adapt`).
+    public let latencySource: String?
+    /// `latency.adapt`: a meta-trained latency model (absolute path) the job adapts to the measuring device from
+    /// `adaptSamples` measurements, into `DIR/adapted.json`, and then predicts with.
+    public let adaptModel: String?
+    /// `latency.samples`: architectures measured for that adaptation, the model's references included.
+    public let adaptSamples: Int
     /// `latency.verify`: the ground truth that verifies the answer (nil: ``SourceFactory/verificationSource(_:latency:)``'s default).
     public let verifySource: String?
     /// `latency.agent`, `latency.batch`, `latency.threads`: where and how `measure` times (nil threads: all cores).
@@ -77,9 +83,25 @@ public struct ExperimentConfig: Sendable {
             accuracy = check { try Self.readAccuracy(section, space: space, directory: directory, source: source) }
             _ = check { try section.finish() }
         }
-        var latency: String?, verify: String??, agent: String??, batch: Int?, threads: Int??
+        var latency: (source: String?, adapt: String?)?, samples: Int?, verify: String??, agent: String??, batch: Int?, threads: Int??
         if let section = check({ try root.object("latency") }) {
-            latency = check { try source(section, "source", kinds: ["table", "predictor", "measure"], allowed: "table:PATH:COLUMN, predictor:MODEL.json or measure") }
+            latency = check { () throws -> (String?, String?) in
+                switch (section.has("source"), section.has("adapt")) {
+                case (true, false):
+                    return (try source(section, "source", kinds: ["table", "predictor", "measure"], allowed: "table:PATH:COLUMN, predictor:MODEL.json or measure"), nil)
+                case (false, true):
+                    return (nil, try Self.existingFile(section, "adapt", directory: directory, expected: "a meta-trained model file (fathom predictor meta-train)"))
+                default:
+                    throw SpaceError.invalidValue(file: section.file, key: section.path, expected: "exactly one of \"source\" or \"adapt\"",
+                                                  got: "an object with \(section.has("source") ? "both" : "neither")")
+                }
+            }
+            samples = check { () throws -> Int in
+                guard section.has("adapt") || !section.has("samples") else {
+                    throw SpaceError.invalidValue(file: section.file, key: section.path + ".samples", expected: "no value unless latency.adapt is given", got: "a value")
+                }
+                return try section.int("samples", default: 10, in: 2...10_000)
+            }
             verify = check { section.has("verify") ? try source(section, "verify", kinds: ["table", "measure"], allowed: "measure or table:PATH:COLUMN") : nil }
             agent = check { try section.optionalString("agent") }
             batch = check { try section.int("batch", default: 1, in: 1...4096) }
@@ -114,7 +136,7 @@ public struct ExperimentConfig: Sendable {
             return value
         }
         _ = check { try root.finish() }
-        guard problems.isEmpty, let name, let space, let accuracy, let latency, let verify, let agent, let batch, let threads, let strategy,
+        guard problems.isEmpty, let name, let space, let accuracy, let latency, let samples, let verify, let agent, let batch, let threads, let strategy,
               let queries, let seed, let budget, let strict, let maxParams, let maxFlops, let exportName else {
             throw ExperimentError.invalidConfig(file: file, problems: problems)
         }
@@ -123,7 +145,9 @@ public struct ExperimentConfig: Sendable {
         self.space = space
         self.accuracySource = accuracy.source
         self.supernetTraining = accuracy.training
-        self.latencySource = latency
+        self.latencySource = latency.source
+        self.adaptModel = latency.adapt
+        self.adaptSamples = samples
         self.verifySource = verify
         self.agentCommand = agent
         self.batch = batch
@@ -150,20 +174,24 @@ public struct ExperimentConfig: Sendable {
         case (true, false):
             return (try source(section, "source", ["table", "supernet"], "table:PATH:COLUMN or supernet:DIR"), nil)
         case (false, true):
-            let text = try section.string("train")
-            let path = text.hasPrefix("/") ? text : directory.appendingPathComponent(text).standardizedFileURL.path
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw section.mismatch("train", "a supernet training config file", .string(text))
-            }
+            let path = try existingFile(section, "train", directory: directory, expected: "a supernet training config file")
             let training = try TrainingConfig(path: path)
             if let space, training.space != space {
-                throw section.mismatch("train", "a config that trains the experiment's space \(space) (it trains \(training.space))", .string(text))
+                throw section.mismatch("train", "a config that trains the experiment's space \(space) (it trains \(training.space))", .string(try section.string("train")))
             }
             return (nil, path)
         default:
             throw SpaceError.invalidValue(file: section.file, key: section.path, expected: "exactly one of \"source\" or \"train\"",
                                           got: "an object with \(section.has("source") ? "both" : "neither")")
         }
+    }
+
+    /// The absolute path of the file that `key` names (relative to `directory`), which must exist.
+    private static func existingFile(_ section: JSONObjectReader, _ key: String, directory: URL, expected: String) throws -> String {
+        let text = try section.string(key)
+        let path = text.hasPrefix("/") ? text : directory.appendingPathComponent(text).standardizedFileURL.path
+        guard FileManager.default.fileExists(atPath: path) else { throw section.mismatch(key, expected, .string(text)) }
+        return path
     }
 
     /// `{"ms": 2.5}` or `{"percentile": 50}` (with an optional `"sample": N`), and the sample size if given.

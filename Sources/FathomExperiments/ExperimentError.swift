@@ -16,6 +16,8 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
     case runDirectory(path: String, reason: String)
     /// A study store (`--study`) that cannot be opened or written.
     case studyStore(path: String, reason: String)
+    /// A local adaptation that cannot run (a space without a HELP table, an agent that skipped an architecture).
+    case localAdaptation(model: String, reason: String)
 
     public var description: String {
         switch self {
@@ -34,6 +36,8 @@ public enum ExperimentError: Error, Equatable, CustomStringConvertible {
             return "run directory \(path): \(reason)"
         case let .studyStore(path, reason):
             return "study store \(path): \(reason)"
+        case let .localAdaptation(model, reason):
+            return "adapting \(model) to this device: \(reason)"
         case let .invalidBudget(value):
             return "budget '\(value)': expected a positive number of ms or a percentile such as p50 (0 < p < 100)"
         }

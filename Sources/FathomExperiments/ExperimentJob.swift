@@ -1,4 +1,5 @@
 import FathomGraph
+import FathomMeasure
 import FathomNN
 import FathomSearch
 import FathomSpaces
@@ -18,6 +19,8 @@ public final class ExperimentJob {
         var worker: Int?
         /// The accuracy source of the supernet this job trained (`accuracy.train`), once its training finished.
         var supernet: String?
+        /// The latency source of the predictor this job adapted to the device (`latency.adapt`), once adapted.
+        var adapted: String?
     }
 
     public let config: ExperimentConfig
@@ -67,7 +70,13 @@ public final class ExperimentJob {
         }
         guard let accuracyText = config.accuracySource ?? state.supernet else { preconditionFailure("a config has a source or trains") }
         var accuracy = try factory.accuracySource(accuracyText)
-        let latency = try factory.latencySource(config.latencySource)
+        if let model = config.adaptModel, state.adapted == nil {
+            state.adapted = try adaptPredictor(model, space: space, settings: factory.measurement, log: log)
+            state.phase = "adapted"
+            try directory.save(state)
+        }
+        guard let latencyText = config.latencySource ?? state.adapted else { preconditionFailure("a config has a source or adapts") }
+        let latency = try factory.latencySource(latencyText)
         var shared: any LatencySource = latency
         if let study {
             let context = (latency as? MeasuredLatencySource).map { source -> String in
@@ -114,7 +123,7 @@ public final class ExperimentJob {
         log.emit("search_finished", ["arch": .string(space.format(result.best.arch)), "accuracy": .number(result.best.accuracy),
                                      "latency_ms": .number(result.best.latency.ms), "queries": .int(result.queries)])
 
-        let truth = JournaledLatencySource(try factory.verificationSource(config.verifySource, latency: config.latencySource),
+        let truth = JournaledLatencySource(try factory.verificationSource(config.verifySource, latency: latencyText),
                                            journal: journal, space: space, keyPrefix: "verify ")
         log.phase("verifying the answer on \(truth.id)")
         let verification = try AnswerVerifier(truth: truth, space: space, budgetMs: budgetMs, strict: config.strict).verify(result) { check in
@@ -153,6 +162,22 @@ public final class ExperimentJob {
                                       "weights_checksum": .string(summary.weights_checksum)])
         log.phase(String(format: "supernet trained: mean validation accuracy of 5 subnets %.4f", summary.accuracy))
         return "supernet:\(directory.supernet.path)"
+    }
+
+    /// Adapts the meta-trained model of `latency.adapt` to the measuring device from `latency.samples` measurements
+    /// (stored in the measurement store, so that a rerun after a kill reuses them) into `DIR/adapted.json`, and returns
+    /// its latency source.
+    private func adaptPredictor(_ model: String, space: SearchSpace, settings: MeasurementSettings, log: EventLog) throws -> String {
+        let adaptation = try LocalAdaptation(model: model, tablePath: nil, numSamples: config.adaptSamples, seed: config.seed)
+        guard adaptation.space.name == space.name else {
+            throw ExperimentError.localAdaptation(model: model, reason: "it predicts space \(adaptation.space.name), the experiment searches \(space.name)")
+        }
+        let out = directory.url.appendingPathComponent("adapted.json").path
+        log.phase("adapting \(model) to this device from \(config.adaptSamples) measurements")
+        let result = try adaptation.run(settings: settings, out: out) { log.phase($0) }
+        log.emit("predictor_adapted", ["model": .string(model), "device": .string(result.device), "measurements": .int(result.measurements.count),
+                                       "samples": .string(result.samplesPath)])
+        return "predictor:\(out)"
     }
 
     /// The budget in ms: as given, or a percentile of the device's latencies: a table's whole column, otherwise a

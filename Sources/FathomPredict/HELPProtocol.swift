@@ -1,6 +1,17 @@
+import FathomSpaces
 /// The search spaces HELP published latencies for.
 public enum HELPSpace: String, CaseIterable, Sendable, Codable {
     case nasbench201, fbnet, ofa
+
+    /// The HELP space (and data folder) of a Fathom space, if HELP published latencies for it.
+    public init?(of space: SearchSpace) {
+        switch space.name {
+        case "nasbench201": self = .nasbench201
+        case "fbnet": self = .fbnet
+        case "ofa-mbv3", "ofa": self = .ofa
+        default: return nil
+        }
+    }
 }
 
 /// HELP's evaluation protocol for one search space: which devices train, select and test a predictor, which

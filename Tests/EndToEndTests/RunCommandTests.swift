@@ -122,6 +122,38 @@ import FoundationXML
         }
     }
 
+    /// A job that adapts a meta-trained model to this machine itself (`latency.adapt`): it measures 10 architectures,
+    /// writes `adapted.json` with its samples, searches on the predictor, and verifies the answer by measuring it; run
+    /// again on the same directory it replays to the same answer without adapting again.
+    @Test func aJobAdaptsAPredictorToThisMachineFromTenMeasurements() throws {
+        let w = try Workspace("{}")
+        let meta = w.folder.appendingPathComponent("meta.json").path
+        let trained = try FathomProcess.run(["predictor", "meta-train", "nasbench201", "--data", "\(Self.help)/latency.csv", "--out", meta,
+                                             "--seed", "0", "--episodes", "2"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        try Data("""
+        {"fathom": 1, "name": "tiny", "space": "nasbench201",
+         "accuracy": {"source": "table:\(Self.help)/accuracy.csv:cifar10_test"},
+         "latency": {"adapt": "meta.json", "samples": 10, "threads": 1},
+         "search": {"strategy": "evolution", "queries": 30, "seed": 1, "budget": {"ms": 1000}}}
+        """.utf8).write(to: w.config)
+        let store = ["FATHOM_STORE": w.folder.appendingPathComponent("store.sqlite").path]
+        let first = try FathomProcess.run(["run", w.config.path, "--out", w.out.path], environment: store)
+        #expect(first.status == 0, "\(first.stderr)")
+        let spec = try w.exported()
+        #expect((spec["search_latency_source"] as? String)?.hasPrefix("predictor:") == true)
+        #expect((spec["latency_source"] as? String)?.hasPrefix("measure:") == true && spec["latency_kind"] as? String == "measured")
+        let samples = try String(contentsOf: w.out.appendingPathComponent("adapted.samples.csv"), encoding: .utf8)
+        #expect(samples.split(whereSeparator: \.isNewline).count == 11, "a header and 10 measured architectures")
+        let events = try String(contentsOf: w.out.appendingPathComponent("events.jsonl"), encoding: .utf8)
+        #expect(events.contains("\"event\":\"predictor_adapted\""))
+        let again = try FathomProcess.run(["run", w.config.path, "--out", w.out.path], environment: store)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect((try w.exported())["arch"] as? String == spec["arch"] as? String)
+        let rerunEvents = try String(contentsOf: w.out.appendingPathComponent("events.jsonl"), encoding: .utf8)
+        #expect(rerunEvents.components(separatedBy: "\"event\":\"predictor_adapted\"").count == 2, "the job adapted again on resume")
+    }
+
     /// A job on predicted latencies: the percentile budget is resolved over a seeded sample of predictions, the answer
     /// is verified on the device's table, and a run on another directory resolves the same budget and answer.
     @Test func aPredictedJobResolvesItsBudgetFromASampleAndIsVerifiedOnTheTable() throws {

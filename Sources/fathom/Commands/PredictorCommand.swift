@@ -1,4 +1,5 @@
 import ArgumentParser
+import FathomExperiments
 import FathomMeasure
 import FathomPredict
 import FathomSpaces
@@ -116,8 +117,8 @@ struct PredictorCommand: ParsableCommand {
         }
 
         func run() throws {
+            if local { return try adaptLocally() }
             let (meta, space) = try MetaLearnedModel.load(model)
-            if local { return try adaptLocally(meta, space: space) }
             guard let samples, let device else { throw ValidationError("give --samples CSV and --device DEV, or --local") }
             let table = try LatencyTable(contentsOf: samples)
             let predictor = try AdaptedMetaPredictor(meta: meta, space: space, device: device, archs: try table.architectures(in: space),
@@ -126,48 +127,15 @@ struct PredictorCommand: ParsableCommand {
         }
 
         /// Measures the plan's architectures through the agent, adapts to its device and writes the samples CSV.
-        private func adaptLocally(_ meta: MetaLearnedModel, space: SearchSpace) throws {
-            guard let helpSpace = HELPContext.helpSpace(of: space) else {
-                throw ValidationError("space '\(space.name)' has no HELP table to label the samples (nasbench201, fbnet, ofa-mbv3)")
-            }
-            let tablePath = try data ?? ProjectFiles.url("device-measurements/help/\(helpSpace.rawValue)/latency.csv").path
-            let table = try LatencyTable(contentsOf: tablePath)
-            let plan = try LocalAdaptationPlan(meta: meta, space: space, table: table, split: HELPProtocol(space: helpSpace),
-                                               numSamples: numSamples, seed: seed)
+        private func adaptLocally() throws {
             let settings = measurement.settings(fresh: fresh)
-            let session = try settings.openSession(log: printNote)
-            let archs = plan.archs.map(space.format)
-            var measured: [String: NetworkMeasurement] = [:]
-            try session.measure(space: space, spaceArgument: space.name, archs: archs, context: settings.context, policy: settings.policy,
-                                perLayer: false, progress: { done, total in printNote("measured \(done)/\(total) on \(session.device.id)") },
-                                emit: { result in measured[space.format(try space.parse(result.measurement.arch))] = result.measurement })
-            let measurements = try archs.map { arch in
-                guard let measurement = measured[arch] else { throw ValidationError("the agent returned no measurement of \(arch)") }
-                return measurement
-            }
-            let unconverged = measurements.filter { !$0.converged }.count
-            if unconverged > 0 { printNote("note: \(unconverged) of \(measurements.count) measurements did not reach a ±2% interval") }
-            let deviceID = session.device.id
-            let predictor = try AdaptedMetaPredictor(meta: meta, space: space, device: deviceID, archs: plan.archs,
-                                                     latencies: measurements.map(\.summary.medianMs), seed: seed,
-                                                     dropsDeadLayers: !settings.context.keepsDeadEdges)
-            try PredictorFile.save(predictor, to: out)
-            let indices = Dictionary(zip(archs, plan.archIndices), uniquingKeysWith: { first, _ in first })
-            let text = try HELPLayout.csv(space: space, column: deviceID, measurements: measurements) { indices[space.format($0)] }
-            let samplesPath = Self.samplesPath(out)
-            do { try Data(text.utf8).write(to: URL(fileURLWithPath: samplesPath), options: .atomic) } catch {
-                throw MeasureError.cannotWrite(path: samplesPath, reason: error.localizedDescription)
-            }
+            let result = try LocalAdaptation(model: model, tablePath: data, numSamples: numSamples, seed: seed)
+                .run(settings: settings, out: out, log: printNote)
             let context = settings.context
-            let replay = "fathom predictor adapt --model \(model) --samples \(samplesPath) --device \(deviceID) --seed \(seed)"
-                + (predictor.model.dropsDeadLayers == true ? " --dead-layers-dropped" : "") + " --out \(out)"
-            printNote("adapted to device \(deviceID) from \(measurements.count) measurements (batch \(context.batch), \(context.threads) threads, "
-                      + "dead edges \(context.deadEdges)); samples in \(samplesPath); to adapt again from them: \(replay)")
-        }
-
-        /// `OUT.samples.csv` next to the output: its `.json` extension replaced, or appended to.
-        static func samplesPath(_ out: String) -> String {
-            (out.hasSuffix(".json") ? String(out.dropLast(5)) : out) + ".samples.csv"
+            let replay = "fathom predictor adapt --model \(model) --samples \(result.samplesPath) --device \(result.device) --seed \(seed)"
+                + (result.predictor.model.dropsDeadLayers == true ? " --dead-layers-dropped" : "") + " --out \(out)"
+            printNote("adapted to device \(result.device) from \(result.measurements.count) measurements (batch \(context.batch), "
+                      + "\(context.threads) threads, dead edges \(context.deadEdges)); samples in \(result.samplesPath); to adapt again from them: \(replay)")
         }
     }
 
@@ -295,18 +263,8 @@ private struct HELPContext {
         try self.init(space: try SearchSpace.load(name), data: path)
     }
 
-    /// The HELP space (and data folder) of a Fathom space, if HELP published latencies for it.
-    static func helpSpace(of space: SearchSpace) -> HELPSpace? {
-        switch space.name {
-        case "nasbench201": .nasbench201
-        case "fbnet": .fbnet
-        case "ofa-mbv3", "ofa": .ofa
-        default: nil
-        }
-    }
-
     init(space: SearchSpace, data path: String) throws {
-        guard let helpSpace = Self.helpSpace(of: space) else { throw ValidationError("space '\(space.name)' has no HELP protocol (nasbench201, fbnet, ofa-mbv3)") }
+        guard let helpSpace = HELPSpace(of: space) else { throw ValidationError("space '\(space.name)' has no HELP protocol (nasbench201, fbnet, ofa-mbv3)") }
         let table = try LatencyTable(contentsOf: path)
         let references = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("hardware_embedding_index.csv").path
         self.space = space
