@@ -65,10 +65,12 @@ struct Stride1Pooling {
         _ padded: UnsafePointer<Float>, kernel: Int, rowScales: UnsafePointer<Float>?, columnScales: UnsafePointer<Float>?,
         into output: UnsafeMutablePointer<Float>, _ combine: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>
     ) {
-        let outWidth = shape.outWidth, stride = rowStride
+        // `column` is the stride (1): a literal 1 lets LLVM rebuild the overlapping loads from one load and shuffles,
+        // measured 1.5× slower than plain unaligned loads.
+        let outWidth = shape.outWidth, stride = rowStride, column = shape.stride
         @inline(__always) func row(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
             var value = UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
-            for kx in 1..<kernel { value = combine(value, UnsafeRawPointer(p + kx).loadUnaligned(as: SIMD8<Float>.self)) }
+            for kx in 1..<kernel { value = combine(value, UnsafeRawPointer(p + kx * column).loadUnaligned(as: SIMD8<Float>.self)) }
             return value
         }
         for oh in 0..<shape.outHeight {
