@@ -39,6 +39,9 @@ public final class InferenceNetwork: @unchecked Sendable {
     /// The output activation (`batch × classes` logits) after `run()`.
     public var output: UnsafePointer<Float> { UnsafePointer(buffers[bufferOfLayer[graph.output]].baseAddress) }
 
+    /// Bytes of the activation buffers (layers share them as their lifetimes allow).
+    public var activationBytes: Int { buffers.reduce(0) { $0 + $1.count } * MemoryLayout<Float>.stride }
+
     /// Multiply-adds of one run (live, input-dependent layers when dead ones are dropped), for throughput figures.
     public var multiplyAdds: Int { batch * (dropsDeadLayers ? graph.inputDependentFlops : graph.flops) }
 

@@ -10,6 +10,8 @@ import FathomSpaces
 ///   before, the activation is fused into it (applied as the convolution stores its output).
 /// - An activation that repeats one already computed on the same input (NAS-Bench-201 cells apply one ReLU per edge
 ///   to a shared node) reuses its output, unless that buffer was since overwritten in place.
+/// - Activations share buffers as their lifetimes allow (``BufferPlanner``): a batch-32 NAS-Bench-201 network needs a
+///   handful of buffers instead of one per layer.
 /// - When `dropDeadLayers` is set, dead layers are skipped and the steps of constant layers (those that do not
 ///   depend on the input) go to `constantSteps`, which run once when the network is built, as constant folding.
 struct InferencePlan {
@@ -19,15 +21,18 @@ struct InferencePlan {
     /// The graph layer of each step (a conv with a folded batch norm is the conv's layer).
     private(set) var stepLayers: [Int] = []
     private(set) var bufferOfLayer: [Int]
-    private(set) var bufferSizes: [Int] = []
+    private var buffers = BufferPlanner()
+    var bufferSizes: [Int] { buffers.sizes }
 
     static let epsilon: Float = 1e-5
 
     init(graph: NetworkGraph, parameters: NetworkParameters, batch: Int, dropDeadLayers: Bool) {
         bufferOfLayer = [Int](repeating: -1, count: graph.layers.count)
         let skip = graph.layers.map { dropDeadLayers && $0.isDead && $0.id != 0 }
-        var readers = [Int](repeating: 0, count: graph.layers.count)
-        for layer in graph.layers where !skip[layer.id] { for input in layer.inputs { readers[input] += 1 } }
+        var readers = [Int](repeating: 0, count: graph.layers.count), lastReader = [Int](repeating: -1, count: graph.layers.count)
+        for layer in graph.layers where !skip[layer.id] {
+            for input in layer.inputs { readers[input] += 1; lastReader[input] = layer.id }
+        }
         var folded = Set<Int>()
         /// Activations computed so far, by function and input layer; buffers written in place since they were made.
         var computedActivations: [ActivationKey: Int] = [:]
@@ -37,10 +42,16 @@ struct InferencePlan {
                 let s = graph.layers[id].shape
                 return FeatureMapShape(batch: batch, channels: s.channels, height: s.height, width: s.width)
             }
+            let pinned = layer.id == 0 || (dropDeadLayers && layer.isConstant)
+            /// Maps this layer onto `buffer`, which then lives until this layer's last reader.
+            func assign(_ buffer: Int) {
+                bufferOfLayer[layer.id] = buffer
+                buffers.hold(buffer, until: lastReader[layer.id], pin: pinned)
+            }
             func newBuffer() -> Int {
-                bufferSizes.append(batch * layer.shape.count)
-                bufferOfLayer[layer.id] = bufferSizes.count - 1
-                return bufferSizes.count - 1
+                let buffer = buffers.allocate(batch * layer.shape.count, fresh: pinned)
+                assign(buffer)
+                return buffer
             }
             let p = parameters.layers[layer.id]
             let inputs = layer.inputs.map { bufferOfLayer[$0] }
@@ -48,13 +59,13 @@ struct InferencePlan {
             func addActivation(_ f: FathomKernels.Activation, layer: Layer, input: Int) {
                 let key = ActivationKey(function: f, input: layer.inputs[0])
                 if let done = computedActivations[key], !overwrittenBuffers.contains(done) {
-                    bufferOfLayer[layer.id] = done
+                    assign(done)
                     sharedBuffers.insert(done)
                     return
                 }
                 let count = batch * layer.shape.count
                 if readers[layer.inputs[0]] == 1 && layer.inputs[0] != 0 && !sharedBuffers.contains(input) {
-                    bufferOfLayer[layer.id] = input
+                    assign(input)
                     overwrittenBuffers.insert(input)
                     if case let .convolution(shape, weights, bias, convInput, output, nil)? = steps.last, output == input {
                         steps[steps.count - 1] = .convolution(shape, weights: weights, bias: bias, input: convInput, output: output, activation: f)
@@ -67,7 +78,15 @@ struct InferencePlan {
                     steps.append(.activation(f, count: count, input: input, output: output))
                 }
             }
-            defer { stepLayers += Array(repeating: layer.id, count: steps.count - stepLayers.count) }
+            defer {
+                stepLayers += Array(repeating: layer.id, count: steps.count - stepLayers.count)
+                // Buffers whose last reader this was are free for later layers; what they held is gone.
+                for buffer in Set(inputs) where buffers.releaseIfDone(buffer, after: layer.id) {
+                    computedActivations = computedActivations.filter { $0.value != buffer }
+                    overwrittenBuffers.remove(buffer)
+                    sharedBuffers.remove(buffer)
+                }
+            }
             switch layer.op {
             case .input:
                 _ = newBuffer()
@@ -83,7 +102,7 @@ struct InferencePlan {
                 steps.append(.convolution(shape, weights: weights, bias: bias, input: inputs[0], output: newBuffer(), activation: nil))
             case .batchNorm:
                 if folded.contains(layer.id) {
-                    bufferOfLayer[layer.id] = inputs[0]
+                    assign(inputs[0])
                 } else {
                     let view = LayerParametersView(gamma: p.gamma!, beta: p.beta!, mean: p.runningMean!, variance: p.runningVariance!)
                     steps.append(.batchNorm(feature(layer.id), view, input: inputs[0], output: newBuffer()))

@@ -30,6 +30,7 @@ import Testing
         let input = (0..<count).map { _ in rng.unit() * 2 - 1 }
         for i in 0..<count { network.input[i] = Float(input[i]) }
         network.run()
+        network.run()  // a second run must see the same input and constants as the first
         let expected = ReferenceEvaluator(graph: graph, parameters: parameters, batch: batch).run(input: input)
         let scale = max(expected.map(abs).max() ?? 1, 1e-3)
         return (0..<expected.count).map { abs(Double(network.output[$0]) - expected[$0]) / scale }.max() ?? 0
@@ -73,5 +74,18 @@ import Testing
         #expect(!constantConvs.isEmpty && constantConvs.allSatisfy { $0.name.contains("edge2<-1") })
         #expect(Set(network.stepLayerIDs).isDisjoint(with: constantConvs.map(\.id)))
         #expect(network.multiplyAdds == graph.inputDependentFlops && graph.inputDependentFlops < graph.liveFlops)
+    }
+
+    /// Layers share activation buffers as their lifetimes allow: an all-convolution NAS-Bench-201 network holds far
+    /// less than one buffer per layer, and still matches the reference (which keeps every layer's output) on its
+    /// second run, so that no step overwrites what a later step of the same run, or the next run, needs.
+    @Test func activationBuffersAreSharedAndOutputsStayExact() throws {
+        let arch = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|skip_connect~0|avg_pool_3x3~1|nor_conv_3x3~2|"
+        let space = try SearchSpace.load("nasbench201")
+        let graph = try NetworkGraph(space: space, arch: try space.parse(arch))
+        let network = InferenceNetwork(graph: graph, parameters: NetworkParameters(graph: graph, seed: 3), batch: 2, pool: ThreadPool(threadCount: 2))
+        let everyLayer = graph.liveLayers.reduce(0) { $0 + 2 * $1.shape.count } * MemoryLayout<Float>.stride
+        #expect(network.activationBytes * 4 < everyLayer, "\(network.activationBytes) bytes of activations against \(everyLayer) for one buffer per layer")
+        #expect(try compare(space: "nasbench201", arch: arch, batch: 2, seed: 3) < 1e-4)
     }
 }

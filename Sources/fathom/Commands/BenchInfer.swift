@@ -44,6 +44,8 @@ extension BenchCommand {
             let converged: Bool
             let gflops: Double
             let mflops_per_image: Double
+            /// Activation buffers of the compiled network (weights not included).
+            let activation_mb: Double
         }
 
         func run() throws {
@@ -61,11 +63,12 @@ extension BenchCommand {
             let out = Output(space: space, arch: searchSpace.format(architecture), batch: batch, threads: threads,
                              dead_edges: keepDeadEdges ? "kept" : "dropped", median_ms: s.medianMs, p10_ms: s.p10Ms, p90_ms: s.p90Ms,
                              runs: s.runs, converged: result.converged, gflops: 2 * Double(network.multiplyAdds) / (s.medianMs * 1e6),
-                             mflops_per_image: Double(network.multiplyAdds / batch) / 1e6)
+                             mflops_per_image: Double(network.multiplyAdds / batch) / 1e6,
+                             activation_mb: Double(network.activationBytes) / 1_048_576)
             if json { return try printJSONLine(out) }
-            print(String(format: "%@ batch %d, %d threads: median %.4f ms (p10 %.4f, p90 %.4f, %d runs%@), %.1f GFLOP/s (%.2f M multiply-adds per image, dead edges %@)",
+            print(String(format: "%@ batch %d, %d threads: median %.4f ms (p10 %.4f, p90 %.4f, %d runs%@), %.1f GFLOP/s (%.2f M multiply-adds per image, dead edges %@), activations %.1f MB",
                          out.arch, batch, threads, s.medianMs, s.p10Ms, s.p90Ms, s.runs, result.converged ? "" : ", interval not within ±2%",
-                         out.gflops, out.mflops_per_image, out.dead_edges))
+                         out.gflops, out.mflops_per_image, out.dead_edges, out.activation_mb))
         }
     }
 }
