@@ -24,9 +24,7 @@ struct BenchCommand: ParsableCommand {
         @Flag(help: "Print one JSON object.") var json = false
 
         func validate() throws {
-            for (name, value) in [("--m", m), ("--n", n), ("--k", k), ("--threads", threads), ("--repeats", repeats)] where value < 1 {
-                throw ValidationError("\(name) must be a positive integer, got \(value)")
-            }
+            try requirePositive([("--m", m), ("--n", n), ("--k", k), ("--threads", threads), ("--repeats", repeats)])
         }
 
         struct Output: Encodable {

@@ -23,11 +23,8 @@ extension BenchCommand {
         @Flag(help: "Print one JSON object per algorithm.") var json = false
 
         func validate() throws {
-            let values = [("--channels", channels), ("--out-channels", outChannels ?? channels), ("--size", size), ("--kernel", kernel),
-                          ("--stride", stride), ("--groups", groups), ("--batch", batch), ("--threads", threads), ("--repeats", repeats)]
-            for (name, value) in values where value < 1 {
-                throw ValidationError("\(name) must be a positive integer, got \(value)")
-            }
+            try requirePositive([("--channels", channels), ("--out-channels", outChannels ?? channels), ("--size", size), ("--kernel", kernel),
+                                 ("--stride", stride), ("--groups", groups), ("--batch", batch), ("--threads", threads), ("--repeats", repeats)])
             guard channels % groups == 0, (outChannels ?? channels) % groups == 0 else {
                 throw ValidationError("--groups \(groups) must divide --channels \(channels) and --out-channels \(outChannels ?? channels)")
             }
