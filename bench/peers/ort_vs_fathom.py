@@ -136,6 +136,7 @@ def main():
                         order = ["fathom", "ort"] if round_index % 2 == 0 else ["ort", "fathom"]
                         for runtime in order:
                             if runtime == "fathom":
+                                time.sleep(0.2)  # ONNX Runtime's intra-op threads spin for a while after a run
                                 fathom_ms.append(fathom_median_ms(fathom, args.space, arch, batch, t, args.seconds))
                             else:
                                 ort_ms.append(runner.median_ms(args.seconds))
