@@ -21,6 +21,8 @@ public struct LocalAdaptation {
     public let model: String
     public let meta: MetaLearnedModel
     public let space: SearchSpace
+    /// HELP's protocol for the space: its adaptation pool labels the samples.
+    let helpSpace: HELPSpace
     /// The HELP-layout table that gives each sample its `arch_index` and defines the adaptation pool.
     public let tablePath: String
     /// Architectures measured in all, the references included.
@@ -30,11 +32,12 @@ public struct LocalAdaptation {
     /// An adaptation of the meta-trained model in `model`; `tablePath` nil: the project's HELP table of its space.
     public init(model: String, tablePath: String?, numSamples: Int, seed: UInt64) throws {
         (meta, space) = try MetaLearnedModel.load(model)
-        guard let helpSpace = HELPSpace(of: space) else {
+        guard let help = HELPSpace(of: space) else {
             throw ExperimentError.localAdaptation(model: model, reason: "space '\(space.name)' has no HELP table to label the samples (nasbench201, fbnet, ofa-mbv3)")
         }
         self.model = model
-        self.tablePath = try tablePath ?? ProjectFiles.url("device-measurements/help/\(helpSpace.rawValue)/latency.csv").path
+        helpSpace = help
+        self.tablePath = try tablePath ?? ProjectFiles.url("device-measurements/help/\(help.rawValue)/latency.csv").path
         self.numSamples = numSamples
         self.seed = seed
     }
@@ -48,7 +51,7 @@ public struct LocalAdaptation {
     /// next to it. `log` gets progress lines.
     public func run(settings: MeasurementSettings, out: String, log: @escaping (String) -> Void) throws -> Result {
         let table = try LatencyTable(contentsOf: tablePath)
-        let plan = try LocalAdaptationPlan(meta: meta, space: space, table: table, split: HELPProtocol(space: HELPSpace(of: space)!),
+        let plan = try LocalAdaptationPlan(meta: meta, space: space, table: table, split: HELPProtocol(space: helpSpace),
                                            numSamples: numSamples, seed: seed)
         let session = try settings.openSession(log: log)
         let archs = plan.archs.map(space.format)

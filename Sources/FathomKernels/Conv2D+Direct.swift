@@ -1,7 +1,7 @@
 /// Direct stride-1 convolution on NCHW planes, with no im2col and no packing: the kernel ONNX Runtime's MLAS gets
 /// from NCHWc, kept in NCHW.
 ///
-/// An image group's input is copied once into a zero-padded plane per channel (`Hp × Wp`, `Wp = W + 2·padding`), and
+/// Each band of output rows copies the input rows it reads once into zero-padded planes (`Wp = W + 2·padding` wide), and
 /// outputs are computed at flat positions `q = y·Wp + x` of that padded width: the input of tap `(ky, kx)` for
 /// output `q` is then padded element `q + ky·Wp + kx`, so eight consecutive outputs read eight consecutive inputs
 /// in every channel and tap, across row ends as well. The positions with `x ≥ Wo` (`2·padding` per row) are computed
@@ -22,8 +22,8 @@ enum DirectConv2D {
 
     /// Whether the automatic choice takes the direct kernel: it computes the shape and at least 80% of the positions
     /// it computes are outputs. Measured with `fathom bench conv` (3×3, one thread): 16 channels on 32×32 (93% of
-    /// positions used) 84 GFLOP/s direct against 58 by panel GEMM, 32 on 16×16 (89%) 88 against 72, but 64 on 8×8
-    /// (67%) 54 against 73.
+    /// positions used) 86 GFLOP/s direct against 58 by panel GEMM, 32 on 16×16 (89%) 91 against 72, but 64 on 8×8
+    /// (67%) 70 against 79.
     static func suits(_ shape: Conv2DShape) -> Bool {
         guard computes(shape) else { return false }
         let geometry = DirectConvGeometry(shape, rows: 0..<shape.outHeight)
@@ -102,7 +102,7 @@ struct DirectConvGeometry {
     }
 }
 
-/// One image group's direct convolution: computes and stores tiles.
+/// One band of one image group's direct convolution: computes and stores its tiles.
 struct DirectConvJob {
     let geometry: DirectConvGeometry
     let input: UnsafePointer<Float>

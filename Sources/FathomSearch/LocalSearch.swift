@@ -41,7 +41,6 @@ public struct LocalSearch: SearchStrategy {
         return try SearchSession.run(name, request, accuracy: accuracy, latency: latency) { session in
             var current = try restart(session)
             while let here = current, !session.isDone {
-                current = nil
                 var ring = session.space.neighbours(of: here.arch), seen = Set(ring + [here.arch])
                 current = try firstImprovement(on: here, among: ring, limit: .max, session)
                 for probes in wideProbes where current == nil && session.latencyIsCheap {
