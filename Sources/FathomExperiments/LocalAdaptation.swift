@@ -10,8 +10,10 @@ import Foundation
 public struct LocalAdaptation {
     /// What an adaptation produced.
     public struct Result {
-        public let predictor: AdaptedMetaPredictor
+        public let predictor: any LatencyPredictor
         public let device: String
+        /// The device dropped the dead layers of cells when it measured (its context), so the predictor takes live equivalents.
+        public let dropsDeadLayers: Bool
         public let measurements: [NetworkMeasurement]
         /// The samples CSV written next to the model.
         public let samplesPath: String
@@ -19,7 +21,7 @@ public struct LocalAdaptation {
 
     /// The meta-trained model's file (named in errors).
     public let model: String
-    public let meta: MetaLearnedModel
+    public let meta: any MetaLatencyModel
     public let space: SearchSpace
     /// HELP's protocol for the space: its adaptation pool labels the samples.
     let helpSpace: HELPSpace
@@ -31,7 +33,7 @@ public struct LocalAdaptation {
 
     /// An adaptation of the meta-trained model in `model`; `tablePath` nil: the project's HELP table of its space.
     public init(model: String, tablePath: String?, numSamples: Int, seed: UInt64) throws {
-        (meta, space) = try MetaLearnedModel.load(model)
+        (meta, space) = try MetaModelFile.load(model)
         guard let help = HELPSpace(of: space) else {
             throw ExperimentError.localAdaptation(model: model, reason: "space '\(space.name)' has no HELP table to label the samples (nasbench201, fbnet, ofa-mbv3)")
         }
@@ -66,9 +68,10 @@ public struct LocalAdaptation {
         let unconverged = measurements.filter { !$0.converged }.count
         if unconverged > 0 { log("note: \(unconverged) of \(measurements.count) measurements did not reach a ±2% interval") }
         let device = session.device.id
-        let predictor = try AdaptedMetaPredictor(meta: meta, space: space, device: device, archs: plan.archs,
-                                                 latencies: measurements.map(\.summary.medianMs), seed: seed,
-                                                 dropsDeadLayers: !settings.context.keepsDeadEdges)
+        var dropsDeadLayers = false
+        if case .cell = space.family { dropsDeadLayers = !settings.context.keepsDeadEdges }
+        let predictor = try meta.adapted(space: space, device: device, archs: plan.archs, latencies: measurements.map(\.summary.medianMs),
+                                         seed: seed, dropsDeadLayers: dropsDeadLayers)
         try PredictorFile.save(predictor, to: out)
         let indices = Dictionary(zip(archs, plan.archIndices), uniquingKeysWith: { first, _ in first })
         let text = try HELPLayout.csv(space: space, column: device, measurements: measurements) { indices[space.format($0)] }
@@ -76,6 +79,6 @@ public struct LocalAdaptation {
         do { try Data(text.utf8).write(to: URL(fileURLWithPath: samplesPath), options: .atomic) } catch {
             throw MeasureError.cannotWrite(path: samplesPath, reason: error.localizedDescription)
         }
-        return Result(predictor: predictor, device: device, measurements: measurements, samplesPath: samplesPath)
+        return Result(predictor: predictor, device: device, dropsDeadLayers: dropsDeadLayers, measurements: measurements, samplesPath: samplesPath)
     }
 }

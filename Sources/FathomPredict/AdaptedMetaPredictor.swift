@@ -38,15 +38,8 @@ public struct AdaptedMetaPredictor: LatencyPredictor {
     /// `dropsDeadLayers`: the device dropped dead layers when it measured (see ``Model/dropsDeadLayers``).
     public init(meta: MetaLearnedModel, space: SearchSpace, device: String, archs: [Architecture], latencies: [Double], seed: UInt64,
                 dropsDeadLayers: Bool = false) throws {
-        let hasDeadEdges: Bool
-        if case .cell = space.family { hasDeadEdges = true } else { hasDeadEdges = false }
         try self.init(model: Model(meta: meta, device: device, archs: archs.map(space.format), latencies: latencies, seed: seed,
-                                   dropsDeadLayers: dropsDeadLayers && hasDeadEdges ? true : nil), space: space)
-    }
-
-    /// What the device ran for `archs`.
-    private static func executed(_ archs: [Architecture], space: SearchSpace, dropsDeadLayers: Bool?) -> [Architecture] {
-        dropsDeadLayers == true ? archs.map(space.liveEquivalent) : archs
+                                   dropsDeadLayers: DeadLayerContext.flag(dropsDeadLayers: dropsDeadLayers, space: space)), space: space)
     }
 
     public init(model: Model, space: SearchSpace) throws {
@@ -69,13 +62,13 @@ public struct AdaptedMetaPredictor: LatencyPredictor {
         self.space = space
         self.scaler = scaler
         hardware = referenceLatencies.map { Float(embedding.normalise($0)) }
-        let support = Self.executed(archs, space: space, dropsDeadLayers: model.dropsDeadLayers)
+        let support = DeadLayerContext.executed(archs, space: space, dropsDeadLayers: model.dropsDeadLayers)
         adapted = meta.adapt(hardware: hardware, support: try ArchitectureBatch(support, space: space, input: meta.layout.input),
                              targets: model.latencies.map { Float(scaler.normalise($0)) }, seed: model.seed)
     }
 
     public func predict(_ archs: [Architecture]) throws -> [Double] {
-        let batch = try ArchitectureBatch(Self.executed(archs, space: space, dropsDeadLayers: model.dropsDeadLayers), space: space,
+        let batch = try ArchitectureBatch(DeadLayerContext.executed(archs, space: space, dropsDeadLayers: model.dropsDeadLayers), space: space,
                                           input: model.meta.layout.input)
         return model.meta.predict(adapted: adapted, batch: batch, hardware: hardware).map { scaler.denormalise(Double($0)) }
     }

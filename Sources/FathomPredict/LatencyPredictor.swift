@@ -6,13 +6,13 @@ import Foundation
 /// Every predictor can be saved as a JSON model file, `{"kind": ..., "space": ..., "model": {...}}`
 /// (``PredictorFile``), and read back for the same space only.
 public protocol LatencyPredictor: Sendable {
-    /// The `kind` its model files carry (`proxy`, `mlp`, `gcn`, `help-adapted`).
+    /// The `kind` its model files carry (`proxy`, `mlp`, `gcn`, `help-adapted`, `mixture-adapted`).
     static var kind: String { get }
     /// What it saves as the file's `model`.
     associatedtype Model: Codable
     /// The search space of the architectures it predicts.
     var space: SearchSpace { get }
-    /// A short name for reports and for `predicted` latency sources (`flops`, `mlp`, `gcn`, `help`).
+    /// A short name for reports and for `predicted` latency sources (`flops`, `mlp`, `gcn`, `help`, `mixture`).
     var id: String { get }
     /// Its saved state.
     var model: Model { get }
@@ -25,7 +25,8 @@ public protocol LatencyPredictor: Sendable {
 /// Reading and writing predictor model files.
 public enum PredictorFile {
     /// The kinds of predictor `load` knows, by their file `kind`.
-    static let predictorKinds: [any LatencyPredictor.Type] = [ProxyPredictor.self, MLPPredictor.self, GCNPredictor.self, AdaptedMetaPredictor.self]
+    static let predictorKinds: [any LatencyPredictor.Type] = [ProxyPredictor.self, MLPPredictor.self, GCNPredictor.self, AdaptedMetaPredictor.self,
+                                                                    AdaptedMixturePredictor.self]
 
     /// Writes `predictor` to `path` as JSON.
     public static func save<P: LatencyPredictor>(_ predictor: P, to path: String) throws {

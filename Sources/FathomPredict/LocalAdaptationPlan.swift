@@ -19,7 +19,7 @@ public struct LocalAdaptationPlan: Sendable, Equatable {
     ///   - seed: draws the architectures beyond the references.
     /// - Throws: `PredictError.referenceNotInTable`, `.invalidMeasurementCount`, or what reading the table's
     ///   architectures throws.
-    public init(meta: MetaLearnedModel, space: SearchSpace, table: LatencyTable, split: HELPProtocol, numSamples: Int, seed: UInt64) throws {
+    public init(meta: any MetaLatencyModel, space: SearchSpace, table: LatencyTable, split: HELPProtocol, numSamples: Int, seed: UInt64) throws {
         let tableArchs = try table.architectures(in: space)
         let canonical = tableArchs.map(space.format)
         var rowOfArch: [String: Int] = [:]

@@ -23,4 +23,43 @@ public enum MetaEvaluation {
         return PredictorScores(device: name, trainingSamples: numSamples, predicted: predicted.map { scaler.denormalise(Double($0)) },
                                actual: queries.map { device.latencies[$0] })
     }
+
+    /// Scores a device mixture on `device` with `numSamples` target measurements in all: the reference architectures,
+    /// then random rows of the trimmed adaptation pool (as the strict setting draws them).
+    ///
+    /// - Throws: `PredictError` for an unknown device, too few or too many samples.
+    public static func evaluate(_ model: DeviceMixtureModel, data: MetaLearningData, device name: String, numSamples: Int,
+                                seed: UInt64) throws -> PredictorScores {
+        try strictProtocol(data: data, device: name, numSamples: numSamples, seed: seed) { rows, queries, device, _ in
+            let adaptation = try model.adapt(encodings: rows.map(data.encoding), latencies: rows.map { device.latencies[$0] }, device: name)
+            return queries.map { adaptation.latency(data.encoding(row: $0)) }
+        }
+    }
+
+    /// Scores a predictor trained on `device` alone from the same measurements the strict setting gives a
+    /// meta-learned model (`train` gets their architectures, latencies and a generator for its own random choices).
+    ///
+    /// - Throws: `PredictError` for an unknown device, too few or too many samples; whatever `train` throws.
+    public static func evaluateFromScratch(
+        data: MetaLearningData, device name: String, numSamples: Int, seed: UInt64,
+        train: (_ archs: [Architecture], _ latencies: [Double], _ random: inout SeededGenerator) throws -> any LatencyPredictor
+    ) throws -> PredictorScores {
+        try strictProtocol(data: data, device: name, numSamples: numSamples, seed: seed) { rows, queries, device, random in
+            try train(rows.map { data.architectures[$0] }, rows.map { device.latencies[$0] }, &random).predict(queries.map { data.architectures[$0] })
+        }
+    }
+
+    /// The strict setting's support rows and test queries on `device`, the predictions `predict` makes from them, scored.
+    private static func strictProtocol(
+        data: MetaLearningData, device name: String, numSamples: Int, seed: UInt64,
+        predict: (_ rows: [Int], _ queries: [Int], _ device: MetaLearningData.Device, _ random: inout SeededGenerator) throws -> [Double]
+    ) throws -> PredictorScores {
+        let device = try data.device(name)
+        var random = SeededGenerator(seed: seed)
+        let (rows, _) = try data.adaptationSet(device, setting: .strict, numSamples: numSamples, random: &random)
+        let references = Set(data.referenceRows)
+        let queries = device.test.filter { !references.contains($0) }
+        return PredictorScores(device: name, trainingSamples: numSamples, predicted: try predict(rows, queries, device, &random),
+                               actual: queries.map { device.latencies[$0] })
+    }
 }

@@ -41,6 +41,11 @@ public struct MetaLearningData: Sendable {
     /// The reference architectures.
     public var references: [Architecture] { referenceRows.map { architectures[$0] } }
 
+    /// A row's one-hot encoding (``SearchSpace/oneHot(_:)``).
+    func encoding(row: Int) -> [Double] {
+        space.oneHot(architectures[row]).map(Double.init)
+    }
+
     /// `name`'s latencies, pools and embedding.
     ///
     /// - Throws: `PredictError.unknownDevice`, `.constantLatencies`.

@@ -46,6 +46,10 @@ public enum PredictError: Error, Equatable, CustomStringConvertible {
     /// A number of samples to measure for adaptation outside what the model and the table allow: at least the
     /// reference architectures, at most those plus the table's adaptation pool.
     case invalidMeasurementCount(requested: Int, references: Int, pool: Int)
+    /// A least-squares fit of a device's latencies with no unique solution.
+    case singularFit(device: String)
+    /// Too few measurements of a device to adapt a model to it.
+    case tooFewMeasurements(device: String, count: Int, needed: Int)
 
     public var description: String {
         switch self {
@@ -92,6 +96,10 @@ public enum PredictError: Error, Equatable, CustomStringConvertible {
         case let .invalidMeasurementCount(requested, references, pool):
             return "asked to measure \(requested) architectures, but adaptation needs the model's \(references) reference architectures "
                 + "and the table's adaptation pool adds at most \(pool) more (need \(references)...\(references + pool))"
+        case let .singularFit(device):
+            return "device '\(device)': the latency fit has no unique solution (a positive ridge penalty is needed)"
+        case let .tooFewMeasurements(device, count, needed):
+            return "device '\(device)': \(count) measurement(s) with a positive median latency, adaptation needs at least \(needed)"
         }
     }
 }

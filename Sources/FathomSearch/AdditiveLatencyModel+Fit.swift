@@ -19,7 +19,7 @@ extension AdditiveLatencyModel {
             }
         }
         for i in 0..<width { normal[i * width + i] += ridge }
-        guard let weights = CholeskySolver.solve(normal, right) else { return nil }
+        guard let weights = CholeskyFactor(normal, order: width)?.solve(right) else { return nil }
         return AdditiveLatencyModel(constant: mean, costs: (0..<layout.genes).map { Array(weights[layout.columns($0)]) })
     }
 }

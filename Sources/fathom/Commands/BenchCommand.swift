@@ -6,8 +6,8 @@ import Foundation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmarks: kernel throughput against the machine's FMA peak, measured in the same run.",
-        subcommands: [Gemm.self, Conv.self, Infer.self, Search.self, Train.self]
+        abstract: "Benchmarks: kernels against the FMA peak, search against a table oracle, predictors leave-one-device-out, training speed.",
+        subcommands: [Gemm.self, Conv.self, Infer.self, Search.self, Train.self, Predictor.self]
     )
 
     struct Gemm: ParsableCommand {

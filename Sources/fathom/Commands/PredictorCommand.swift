@@ -9,45 +9,60 @@ import Foundation
 struct PredictorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predictor",
-        abstract: "Latency predictors: meta-train (HELP), adapt to a device from a few measurements, predict, evaluate, compare.",
+        abstract: "Latency predictors: meta-train (device mixture or HELP), adapt to a device from a few measurements, predict, evaluate, compare.",
         subcommands: [MetaTrain.self, Adapt.self, Predict.self, Evaluate.self, Baselines.self]
     )
 
     struct MetaTrain: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "meta-train",
-            abstract: "Meta-train HELP's hardware-adaptive predictor on the meta-train devices of a HELP-layout table.",
+            abstract: "Meta-train a hardware-adaptive latency predictor on the devices of a HELP-layout table.",
             discussion: """
-            Devices and pools follow HELP's split for the space (device-measurements/help/*/README.md); the meta-valid \
-            devices select the model. The reference architectures are read from hardware_embedding_index.csv next to the data.
-            Example: fathom predictor meta-train nasbench201 --data device-measurements/help/nasbench201/latency.csv --out help.json --seed 0
+            Devices and pools follow HELP's split for the space (device-measurements/help/*/README.md). The reference \
+            architectures are read from hardware_embedding_index.csv next to the data.
+            --method mixture (default): Fathom's device mixture. One latency function per known device (a ridge fit on the \
+            space's one-hot encoding over HELP's adaptation pool); a new device is fitted as the evidence-weighted mixture \
+            of those functions, each stretched and corrected by Bayesian linear regression on its measurements. It has \
+            nothing to select on the meta-valid devices, so they serve as known devices too. Takes seconds.
+            --method help: HELP's Meta-SGD predictor with its hardware-conditioned inference network, trained for \
+            --episodes on the meta-train devices, the model with the best meta-valid Spearman kept. Takes minutes.
+            Example: fathom predictor meta-train nasbench201 --data device-measurements/help/nasbench201/latency.csv --out model.json --seed 0
             """
         )
 
         @Argument(help: "nasbench201, fbnet or ofa-mbv3.") var space: String
         @Option(help: "HELP-layout latency CSV.") var data: String
         @Option(help: "Where to write the model (JSON).") var out: String
-        @Option(help: "Seed of every random choice.") var seed: UInt64 = 0
-        @Option(help: "Episodes (HELP: 2000 for nasbench201).") var episodes: Int = 2000
+        @Option(help: "mixture or help.") var method: String = "mixture"
+        @Option(help: "Seed of every random choice (help).") var seed: UInt64 = 0
+        @Option(help: "Episodes (help; HELP: 2000 for nasbench201).") var episodes: Int = 2000
         @Option(help: "Comma-separated meta-train devices (default: HELP's split).") var trainDevices: String?
         @Option(help: "Comma-separated meta-valid devices (default: HELP's split).") var validDevices: String?
-        @Option(help: "strict (only the given measurements) or help (HELP's test setting).") var setting: String = "strict"
+        @Option(help: "help only: strict (only the given measurements) or help (HELP's test setting).") var setting: String = "strict"
         @Flag(help: "Print progress as JSON lines.") var json = false
 
         func validate() throws {
+            guard ["mixture", "help"].contains(method) else { throw ValidationError("--method must be mixture or help, got '\(method)'") }
             guard episodes > 0 else { throw ValidationError("--episodes must be positive, got \(episodes)") }
             guard MetaLearnedModel.Setting(rawValue: setting) != nil else { throw ValidationError("--setting must be strict or help, got '\(setting)'") }
         }
 
         func run() throws {
             let context = try HELPContext(space: space, data: data)
-            var settings = MetaLearnedModel.Settings()
-            settings.episodes = episodes
             let train = trainDevices.map(HELPContext.devices) ?? context.data.split.metaTrainDevices
             let valid = validDevices.map(HELPContext.devices) ?? context.data.split.metaValidDevices
+            let model: any MetaLatencyModel = method == "mixture"
+                ? try DeviceMixtureModel(data: context.data, devices: train + valid)
+                : try trainHELP(context: context, train: train, valid: valid)
+            try model.save(to: out, space: context.space)
+        }
+
+        private func trainHELP(context: HELPContext, train: [String], valid: [String]) throws -> MetaLearnedModel {
+            var settings = MetaLearnedModel.Settings()
+            settings.episodes = episodes
             let start = Date()
-            let model = try MetaTrainer.train(data: context.data, trainDevices: train, validDevices: valid, settings: settings,
-                                              setting: MetaLearnedModel.Setting(rawValue: setting)!, seed: seed) { progress in
+            return try MetaTrainer.train(data: context.data, trainDevices: train, validDevices: valid, settings: settings,
+                                         setting: MetaLearnedModel.Setting(rawValue: setting)!, seed: seed) { progress in
                 guard let spearman = progress.validationSpearman else { return }
                 let line = ProgressLine(episode: progress.episode, query_loss: Double(progress.queryLoss), valid_spearman: spearman,
                                         seconds: Date().timeIntervalSince(start))
@@ -55,7 +70,6 @@ struct PredictorCommand: ParsableCommand {
                     print(String(format: "episode %d  query loss %.5f  meta-valid Spearman %.4f  (%.0f s)", line.episode, line.query_loss, spearman, line.seconds))
                 }
             }
-            try model.save(to: out, space: context.space)
         }
 
         struct ProgressLine: Encodable {
@@ -118,12 +132,13 @@ struct PredictorCommand: ParsableCommand {
 
         func run() throws {
             if local { return try adaptLocally() }
-            let (meta, space) = try MetaLearnedModel.load(model)
+            let (meta, space) = try MetaModelFile.load(model)
             guard let samples, let device else { throw ValidationError("give --samples CSV and --device DEV, or --local") }
             let table = try LatencyTable(contentsOf: samples)
-            let predictor = try AdaptedMetaPredictor(meta: meta, space: space, device: device, archs: try table.architectures(in: space),
-                                                     latencies: try table.latencies(device: device), seed: seed, dropsDeadLayers: deadLayersDropped)
+            let predictor = try meta.adapted(space: space, device: device, archs: try table.architectures(in: space),
+                                             latencies: try table.latencies(device: device), seed: seed, dropsDeadLayers: deadLayersDropped)
             try PredictorFile.save(predictor, to: out)
+            printClosestDevices(predictor)
         }
 
         /// Measures the plan's architectures through the agent, adapts to its device and writes the samples CSV.
@@ -133,9 +148,17 @@ struct PredictorCommand: ParsableCommand {
                 .run(settings: settings, out: out, log: printNote)
             let context = settings.context
             let replay = "fathom predictor adapt --model \(model) --samples \(result.samplesPath) --device \(result.device) --seed \(seed)"
-                + (result.predictor.model.dropsDeadLayers == true ? " --dead-layers-dropped" : "") + " --out \(out)"
+                + (result.dropsDeadLayers ? " --dead-layers-dropped" : "") + " --out \(out)"
             printNote("adapted to device \(result.device) from \(result.measurements.count) measurements (batch \(context.batch), "
                       + "\(context.threads) threads, dead edges \(context.deadEdges)); samples in \(result.samplesPath); to adapt again from them: \(replay)")
+            printClosestDevices(result.predictor)
+        }
+
+        /// For a device mixture: the known devices the new one resembles most (on standard error, as notes are).
+        private func printClosestDevices(_ predictor: any LatencyPredictor) {
+            guard let mixture = predictor as? AdaptedMixturePredictor else { return }
+            let closest = mixture.closestDevices.prefix(3).filter { $0.weight >= 0.01 }
+            printNote("closest known devices: " + closest.map { String(format: "%@ %.2f", $0.device, $0.weight) }.joined(separator: ", "))
         }
     }
 
@@ -190,18 +213,21 @@ struct PredictorCommand: ParsableCommand {
         @Option(help: "The device to adapt to and score.") var device: String
         @Option(help: "Target measurements (strict: in all, the references included; help: random fine-tuning samples).") var numSamples: Int = 10
         @Option(help: "Seed of the samples and posterior draws.") var seed: UInt64 = 0
-        @Option(help: "strict or help (default: the setting the model was meta-trained for).") var setting: String?
+        @Option(help: "HELP models only: strict or help (default: the setting the model was meta-trained for).") var setting: String?
         @Flag(help: "Print one JSON object.") var json = false
 
         func run() throws {
-            let (meta, space) = try MetaLearnedModel.load(model)
+            let (meta, space) = try MetaModelFile.load(model)
             let context = try HELPContext(space: space, data: data)
-            let chosen = try setting.map { name -> MetaLearnedModel.Setting in
-                guard let value = MetaLearnedModel.Setting(rawValue: name) else { throw ValidationError("--setting must be strict or help, got '\(name)'") }
-                return value
+            let scores: PredictorScores
+            if let setting {
+                guard let help = meta as? MetaLearnedModel else { throw ValidationError("--setting applies to HELP models; '\(model)' is a device mixture") }
+                guard let value = MetaLearnedModel.Setting(rawValue: setting) else { throw ValidationError("--setting must be strict or help, got '\(setting)'") }
+                scores = try MetaEvaluation.evaluate(help, data: context.data, device: device, numSamples: numSamples, seed: seed, setting: value)
+            } else {
+                scores = try meta.evaluate(data: context.data, device: device, numSamples: numSamples, seed: seed)
             }
-            let scores = try MetaEvaluation.evaluate(meta, data: context.data, device: device, numSamples: numSamples, seed: seed, setting: chosen)
-            try printScores([("help", scores)], json: json)
+            try printScores([(methodName(meta), scores)], json: json)
         }
     }
 
@@ -222,7 +248,7 @@ struct PredictorCommand: ParsableCommand {
 
         func run() throws {
             let context = try HELPContext(space: space, data: data)
-            let meta = try model.map { try MetaLearnedModel.load($0, space: context.space).model }
+            let meta = try model.map { try MetaModelFile.load($0, space: context.space).model }
             let (table, archs, split) = (context.data.table, context.data.architectures, context.data.split)
             let latencies = try table.latencies(device: device)
             func fewShot(_ make: @escaping ([Int], inout SeededGenerator) throws -> any LatencyPredictor) throws -> PredictorScores {
@@ -247,7 +273,7 @@ struct PredictorCommand: ParsableCommand {
                 }))
             }
             if let meta {
-                rows.append(("help", try MetaEvaluation.evaluate(meta, data: context.data, device: device, numSamples: numSamples, seed: seed)))
+                rows.append((methodName(meta), try meta.evaluate(data: context.data, device: device, numSamples: numSamples, seed: seed)))
             }
             try printScores(rows, json: json)
         }
@@ -255,7 +281,7 @@ struct PredictorCommand: ParsableCommand {
 }
 
 /// A HELP-layout table read for its space, with HELP's split and the reference architectures next to it.
-private struct HELPContext {
+struct HELPContext {
     let space: SearchSpace
     let data: MetaLearningData
 
@@ -276,6 +302,11 @@ private struct HELPContext {
     static func devices(_ list: String) -> [String] {
         list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
     }
+}
+
+/// The name a meta-trained model's scores are reported under.
+func methodName(_ model: any MetaLatencyModel) -> String {
+    model is DeviceMixtureModel ? "mixture" : "help"
 }
 
 /// Prints scores as a table, or one JSON object per predictor.

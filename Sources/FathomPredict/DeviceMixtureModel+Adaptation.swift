@@ -1,0 +1,101 @@
+import FathomSpaces
+import Foundation
+
+extension DeviceMixtureModel {
+    /// A device's adapted latency model: `latency ≈ scale · (bias + weights · encoding)`, and how it was chosen.
+    public struct Adaptation: Sendable, Equatable {
+        /// The median of the measured latencies (ms), the unit of the fit.
+        public let scale: Double
+        public let weights: [Double]
+        public let bias: Double
+        /// The chosen `τ` and `σ²` (``Settings``).
+        public let correction: Double
+        public let noiseVariance: Double
+        /// Each known device's posterior weight, in ``DeviceMixtureModel/bases`` order.
+        public let deviceWeights: [Double]
+
+        /// The latency in ms at an encoding.
+        public func latency(_ encoding: [Double]) -> Double {
+            scale * zip(weights, encoding).reduce(bias) { $0 + $1.0 * $1.1 }
+        }
+    }
+
+    /// Adapts to a device from its measured `latencies` (ms) of architectures with the given one-hot `encodings`:
+    /// for every `(τ, σ²)` of the grid the evidence of each basis, the grid point with the largest total evidence,
+    /// and the evidence-weighted mixture of the bases' posterior means there.
+    ///
+    /// - Throws: `PredictError.tooFewMeasurements` with fewer than 2 measurements or a median latency of 0.
+    public func adapt(encodings: [[Double]], latencies: [Double], device: String) throws -> Adaptation {
+        let scale = Self.median(latencies)
+        guard latencies.count >= 2, scale > 0 else { throw PredictError.tooFewMeasurements(device: device, count: latencies.count, needed: 2) }
+        let targets = latencies.map { $0 / scale }
+        let gram = encodings.map { a in encodings.map { b in zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } } }
+        let values = bases.map { basis in encodings.map(basis.value) }
+        var best: (evidence: Double, fits: [ComponentFit], correction: Double, noise: Double)?
+        for correction in settings.corrections {
+            for noise in settings.noiseVariances {
+                let fits = values.map { fit(basis: $0, targets: targets, gram: gram, correction: correction, noise: noise) }
+                let evidence = Self.logMeanExp(fits.map(\.logEvidence))
+                if evidence > best?.evidence ?? -.infinity { best = (evidence, fits, correction, noise) }
+            }
+        }
+        guard let best else { throw PredictError.singularFit(device: device) }
+        let top = best.fits.map(\.logEvidence).max()!
+        let unnormalised = best.fits.map { exp($0.logEvidence - top) }
+        let deviceWeights = unnormalised.map { $0 / unnormalised.reduce(0, +) }
+        let width = bases.first?.weights.count ?? 0
+        var weights = [Double](repeating: 0, count: width), bias = 0.0
+        for ((basis, fit), share) in zip(zip(bases, best.fits), deviceWeights) where share > 0 {
+            // The component's posterior mean as one linear model: a + b·(bias_k + w_k·x) + δ·x.
+            var correction = [Double](repeating: 0, count: width)
+            for (encoding, coefficient) in zip(encodings, fit.dual) {
+                for i in 0..<width where encoding[i] != 0 { correction[i] += coefficient * encoding[i] }
+            }
+            for i in 0..<width { weights[i] += share * (fit.stretch * basis.weights[i] + best.correction * best.correction * correction[i]) }
+            bias += share * (fit.offset + fit.stretch * basis.bias)
+        }
+        return Adaptation(scale: scale, weights: weights, bias: bias, correction: best.correction, noiseVariance: best.noise,
+                          deviceWeights: deviceWeights)
+    }
+
+    /// One basis's Bayesian linear regression on the measurements.
+    struct ComponentFit {
+        /// `log p(targets)`, up to a constant shared by every component.
+        let logEvidence: Double
+        /// `K⁻¹ (targets − f)`: the posterior mean is the prior mean plus the prior covariance times `Φᵀ` times this.
+        let dual: [Double]
+        /// The posterior means of `a` and `b`.
+        let offset: Double
+        let stretch: Double
+    }
+
+    /// The regression `targets = a + b·f + δ·x + noise` with `f` the basis's values: the marginal covariance
+    /// `K = σa² 11ᵀ + σb² ffᵀ + τ² X Xᵀ + σ² I` (`gram` is `X Xᵀ`), the evidence `−½ rᵀK⁻¹r − ½ log det K` with
+    /// `r = targets − f` (the prior mean's residual), and the posterior mean `a = σa² Σ α`, `b = 1 + σb² fᵀα`,
+    /// `δ = τ² Xᵀα` with `α = K⁻¹ r`.
+    func fit(basis f: [Double], targets: [Double], gram: [[Double]], correction: Double, noise: Double) -> ComponentFit {
+        let n = targets.count
+        var covariance = [Double](repeating: 0, count: n * n)
+        for i in 0..<n {
+            for j in 0..<n {
+                covariance[i * n + j] = settings.offsetVariance + settings.stretchVariance * f[i] * f[j] + correction * correction * gram[i][j]
+            }
+            covariance[i * n + i] += noise
+        }
+        let residual = zip(targets, f).map { $0 - $1 }
+        guard let factor = CholeskyFactor(covariance, order: n) else {
+            return ComponentFit(logEvidence: -.infinity, dual: Array(repeating: 0, count: n), offset: 0, stretch: 1)
+        }
+        let dual = factor.solve(residual)
+        let quadratic = zip(residual, dual).reduce(0) { $0 + $1.0 * $1.1 }
+        return ComponentFit(logEvidence: -0.5 * (quadratic + factor.logDeterminant), dual: dual,
+                            offset: settings.offsetVariance * dual.reduce(0, +),
+                            stretch: 1 + settings.stretchVariance * zip(f, dual).reduce(0) { $0 + $1.0 * $1.1 })
+    }
+
+    /// `log(mean(exp(values)))`, computed without overflow.
+    static func logMeanExp(_ values: [Double]) -> Double {
+        guard let top = values.max(), top > -.infinity else { return -.infinity }
+        return top + log(values.reduce(0) { $0 + exp($1 - top) } / Double(values.count))
+    }
+}

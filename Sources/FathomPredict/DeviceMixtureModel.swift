@@ -1,0 +1,101 @@
+import FathomSpaces
+
+/// Fathom's few-shot latency model: a new device is taken to be one of the known devices, stretched and corrected.
+///
+/// Meta-training fits one *basis* per known device: a ridge regression of its latencies (divided by their median)
+/// on the space's one-hot encoding, over HELP's whole adaptation pool. Latency is close to additive in the
+/// layers' choices on every device of HELP's data (on NAS-Bench-201 such a fit ranks the held-out test queries
+/// with Spearman 0.85–0.999), but the per-choice costs differ from device to device, and 10 measurements cannot
+/// fit 30–145 costs alone. So adaptation (``adapt(encodings:latencies:)``) asks, for each known device `k`, how
+/// well the measurements fit `a + b·f_k(x) + δ·x` (with `f_k` the basis, a broad Gaussian prior on the offset
+/// `a`, `b ~ N(1, 1)` and `δ ~ N(0, τ²)`, noise variance `σ²`): the Bayesian linear regression's evidence weighs
+/// the devices, and its posterior mean gives each one's fit. The prediction is the evidence-weighted mixture, a
+/// linear model on the encoding. `τ` and `σ²` are chosen per device by the total evidence over a fixed grid (type-II
+/// maximum likelihood), so nothing is tuned on the target beyond its own measurements.
+///
+/// HELP's hardware embedding needs the same reference architectures on every device; this model does not (any
+/// measured architectures adapt it), but keeps the references so that `adapt --local` and the strict protocol
+/// measure the same architectures as HELP.
+public struct DeviceMixtureModel: Sendable, Codable, Equatable {
+    /// The `kind` of a meta-trained model file.
+    public static let fileKind = "mixture-meta"
+
+    /// Hyper-parameters, in units of the device's median latency.
+    public struct Settings: Sendable, Codable, Equatable {
+        /// Ridge penalty of the basis regressions.
+        public var ridge = 1e-3
+        /// Candidates for `τ`, the prior standard deviation of each per-choice correction.
+        public var corrections: [Double] = [0.001, 0.003, 0.01, 0.03, 0.1]
+        /// Candidates for `σ²`, the noise variance of a measurement.
+        public var noiseVariances: [Double] = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1]
+        /// Prior variance of the offset `a`.
+        public var offsetVariance = 100.0
+        /// Prior variance of the stretch `b` around 1.
+        public var stretchVariance = 1.0
+
+        /// The defaults.
+        public init() {}
+    }
+
+    /// One known device's latency function: `latency / median ≈ bias + weights · encoding`.
+    public struct Basis: Sendable, Codable, Equatable {
+        public let device: String
+        public let weights: [Double]
+        public let bias: Double
+
+        /// The basis at an encoding.
+        func value(_ encoding: [Double]) -> Double {
+            zip(weights, encoding).reduce(bias) { $0 + $1.0 * $1.1 }
+        }
+    }
+
+    public let settings: Settings
+    /// The reference architectures (canonical strings) that the strict protocol and `adapt --local` measure.
+    public let references: [String]
+    /// One per known device.
+    public let bases: [Basis]
+
+    /// Fits a basis for each of `devices` on the untrimmed adaptation pool of `data`'s protocol.
+    ///
+    /// - Throws: `PredictError.unknownDevice`, `.missingArchIndex`, `.constantLatencies` (a device whose median
+    ///   latency over the pool is 0), `.singularFit`.
+    public init(data: MetaLearningData, devices: [String], settings: Settings = Settings()) throws {
+        let rows = try data.split.adaptationPool.map { try data.table.row(ofArchIndex: $0) }
+        let encodings = rows.map { data.encoding(row: $0) }
+        self.settings = settings
+        references = data.references.map(data.space.format)
+        bases = try devices.map { device in
+            let latencies = try data.table.latencies(device: device)
+            let median = Self.median(rows.map { latencies[$0] })
+            guard median > 0 else { throw PredictError.constantLatencies(device: device, what: "adaptation-pool (median 0 ms)") }
+            guard let (weights, bias) = Self.ridgeFit(encodings, rows.map { latencies[$0] / median }, ridge: settings.ridge) else {
+                throw PredictError.singularFit(device: device)
+            }
+            return Basis(device: device, weights: weights, bias: bias)
+        }
+    }
+
+    /// The ridge regression `targets ≈ bias + weights · x` (the bias unpenalised up to 1e-9); nil when singular.
+    static func ridgeFit(_ inputs: [[Double]], _ targets: [Double], ridge: Double) -> (weights: [Double], bias: Double)? {
+        let width = (inputs.first?.count ?? 0) + 1
+        var normal = [Double](repeating: 0, count: width * width)
+        var right = [Double](repeating: 0, count: width)
+        for (input, target) in zip(inputs, targets) {
+            let row = input + [1]
+            for i in 0..<width where row[i] != 0 {
+                right[i] += row[i] * target
+                for j in 0...i { normal[i * width + j] += row[i] * row[j] }
+            }
+        }
+        for i in 0..<width { normal[i * width + i] += i == width - 1 ? 1e-9 : ridge }
+        guard let solution = CholeskyFactor(normal, order: width)?.solve(right) else { return nil }
+        return (Array(solution.dropLast()), solution[width - 1])
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+}
