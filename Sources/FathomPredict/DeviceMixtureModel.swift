@@ -32,6 +32,8 @@ public struct DeviceMixtureModel: Sendable, Codable, Equatable {
         public var offsetVariance = 100.0
         /// Prior variance of the stretch `b` around 1.
         public var stretchVariance = 1.0
+        /// Cost proxies that join the known devices as bases (a device whose latency follows FLOPs, say).
+        public var proxies: [ProxyPredictor.Proxy] = []
 
         /// The defaults.
         public init() {}
@@ -64,11 +66,12 @@ public struct DeviceMixtureModel: Sendable, Codable, Equatable {
         let encodings = rows.map { data.encoding(row: $0) }
         self.settings = settings
         references = data.references.map(data.space.format)
-        bases = try devices.map { device in
-            let latencies = try data.table.latencies(device: device)
-            let median = Self.median(rows.map { latencies[$0] })
+        let measured = try devices.map { device in try data.table.latencies(device: device) }.map { latencies in rows.map { latencies[$0] } }
+        let counted = try settings.proxies.map { proxy in try rows.map { try proxy.value(data.architectures[$0], in: data.space) } }
+        bases = try zip(devices + settings.proxies.map(\.rawValue), measured + counted).map { device, values in
+            let median = Self.median(values)
             guard median > 0 else { throw PredictError.constantLatencies(device: device, what: "adaptation-pool (median 0 ms)") }
-            guard let (weights, bias) = Self.ridgeFit(encodings, rows.map { latencies[$0] / median }, ridge: settings.ridge) else {
+            guard let (weights, bias) = Self.ridgeFit(encodings, values.map { $0 / median }, ridge: settings.ridge) else {
                 throw PredictError.singularFit(device: device)
             }
             return Basis(device: device, weights: weights, bias: bias)

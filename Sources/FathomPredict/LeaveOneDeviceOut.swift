@@ -15,6 +15,9 @@ public enum LeaveOneDeviceOut {
         case flops, liveFlops = "live-flops", params
         /// ``MLPPredictor`` and ``GCNPredictor`` trained from scratch on the measurements.
         case mlp, gcn
+        /// A yardstick, not a few-shot predictor: an additive fit to the device's whole trimmed adaptation pool
+        /// (``MetaEvaluation/evaluateWholePoolFit(data:device:ridge:)``), the same for every seed.
+        case wholePool = "whole-pool"
     }
 
     /// What to run.
@@ -29,6 +32,8 @@ public enum LeaveOneDeviceOut {
         public var epochs = 300
         /// Whether the mixture also takes the meta-valid devices as known devices.
         public var mixtureUsesValidDevices = true
+        /// The mixture's settings.
+        public var mixtureSettings = DeviceMixtureModel.Settings()
 
         public init(methods: [Method]) {
             self.methods = methods
@@ -51,20 +56,23 @@ public enum LeaveOneDeviceOut {
         var results: [Score] = []
         var isCellSpace = false
         if case .cell = data.space.family { isCellSpace = true }
-        let fromScratchMethods = options.methods.filter { ![.mixture, .help].contains($0) && ($0 != .gcn || isCellSpace) }
+        let fromScratchMethods = options.methods.filter { ![.mixture, .help, .wholePool].contains($0) && ($0 != .gcn || isCellSpace) }
         for device in devices {
             let train = data.split.metaTrainDevices.filter { $0 != device }
             let valid = data.split.metaValidDevices.filter { $0 != device }
             var models: [(Method, any MetaLatencyModel)] = []
             if options.methods.contains(.mixture) {
-                models.append((.mixture, try DeviceMixtureModel(data: data, devices: train + (options.mixtureUsesValidDevices ? valid : []))))
+                models.append((.mixture, try DeviceMixtureModel(data: data, devices: train + (options.mixtureUsesValidDevices ? valid : []),
+                                                              settings: options.mixtureSettings)))
             }
             if options.methods.contains(.help) {
                 progress("\(device): meta-training HELP on \(train.count) devices (\(options.helpSettings.episodes) episodes)")
                 models.append((.help, try MetaTrainer.train(data: data, trainDevices: train, validDevices: valid, settings: options.helpSettings,
                                                             setting: .strict, seed: 0)))
             }
+            let wholePool = options.methods.contains(.wholePool) ? try MetaEvaluation.evaluateWholePoolFit(data: data, device: device) : nil
             for seed in 0..<options.seeds {
+                if let wholePool { results.append(Score(device: device, method: .wholePool, seed: seed, scores: wholePool)) }
                 for (method, model) in models {
                     results.append(Score(device: device, method: method, seed: seed,
                                          scores: try model.evaluate(data: data, device: device, numSamples: options.numSamples, seed: UInt64(seed))))

@@ -17,8 +17,7 @@ public enum MetaEvaluation {
         let (rows, scaler) = try data.adaptationSet(device, setting: setting ?? model.setting, numSamples: numSamples, random: &random)
         let adapted = model.adapt(hardware: device.hardware, support: data.batch.subset(rows),
                                   targets: rows.map { Float(scaler.normalise(device.latencies[$0])) }, seed: random.next())
-        let references = Set(data.referenceRows)
-        let queries = device.test.filter { !references.contains($0) }
+        let queries = testQueries(device, data: data)
         let predicted = model.predict(adapted: adapted, batch: data.batch.subset(queries), hardware: device.hardware)
         return PredictorScores(device: name, trainingSamples: numSamples, predicted: predicted.map { scaler.denormalise(Double($0)) },
                                actual: queries.map { device.latencies[$0] })
@@ -57,9 +56,29 @@ public enum MetaEvaluation {
         let device = try data.device(name)
         var random = SeededGenerator(seed: seed)
         let (rows, _) = try data.adaptationSet(device, setting: .strict, numSamples: numSamples, random: &random)
-        let references = Set(data.referenceRows)
-        let queries = device.test.filter { !references.contains($0) }
+        let queries = testQueries(device, data: data)
         return PredictorScores(device: name, trainingSamples: numSamples, predicted: try predict(rows, queries, device, &random),
                                actual: queries.map { device.latencies[$0] })
+    }
+
+    /// Not a few-shot predictor but a yardstick for one: the device mixture's basis (a ridge fit on the one-hot
+    /// encoding) fitted to the device's whole trimmed adaptation pool, scored on the same test queries. It shows what
+    /// an additive latency model can reach on the device's data, noise included.
+    ///
+    /// - Throws: `PredictError` for an unknown device, `.singularFit`.
+    public static func evaluateWholePoolFit(data: MetaLearningData, device name: String, ridge: Double = 1e-3) throws -> PredictorScores {
+        let device = try data.device(name)
+        guard let (weights, bias) = DeviceMixtureModel.ridgeFit(device.pool.map(data.encoding), device.pool.map { device.latencies[$0] },
+                                                                  ridge: ridge) else { throw PredictError.singularFit(device: name) }
+        let basis = DeviceMixtureModel.Basis(device: name, weights: weights, bias: bias)
+        let queries = testQueries(device, data: data)
+        return PredictorScores(device: name, trainingSamples: device.pool.count, predicted: queries.map { basis.value(data.encoding(row: $0)) },
+                               actual: queries.map { device.latencies[$0] })
+    }
+
+    /// The device's trimmed test queries without the reference architectures.
+    private static func testQueries(_ device: MetaLearningData.Device, data: MetaLearningData) -> [Int] {
+        let references = Set(data.referenceRows)
+        return device.test.filter { !references.contains($0) }
     }
 }

@@ -13,13 +13,13 @@ import Testing
         return url
     }
 
-    /// A meta-trained FBNet model after two episodes.
-    func tinyModel(in folder: URL) throws -> String {
-        let path = folder.appendingPathComponent("help.json").path
+    /// A meta-trained FBNet model: HELP's after two episodes, or the device mixture.
+    func tinyModel(in folder: URL, method: String = "help") throws -> String {
+        let path = folder.appendingPathComponent("\(method).json").path
         let result = try FathomProcess.run(["predictor", "meta-train", "fbnet", "--data", Self.data, "--out", path, "--seed", "0",
-                                            "--episodes", "2", "--json"])
+                                            "--method", method, "--episodes", "2", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.jsonLines.last?["valid_spearman"] is Double)
+        if method == "help" { #expect(result.jsonLines.last?["valid_spearman"] is Double) }
         return path
     }
 
@@ -40,19 +40,25 @@ import Testing
         return path
     }
 
-    @Test func metaTrainAdaptPredictEvaluate() throws {
+    @Test(arguments: ["help", "mixture"]) func metaTrainAdaptPredictEvaluate(method: String) throws {
         let folder = try folder()
-        let model = try tinyModel(in: folder)
+        let model = try tinyModel(in: folder, method: method)
         let evaluation = try FathomProcess.run(["predictor", "evaluate", "--model", model, "--data", Self.data, "--device", "titanx_1",
                                                 "--num-samples", "10", "--seed", "1", "--json"])
         #expect(evaluation.status == 0, "\(evaluation.stderr)")
         let scores = try #require(evaluation.jsonLines.first)
         #expect(scores["spearman"] is Double && scores["kendall"] is Double && scores["mape"] is Double)
+        #expect(scores["predictor"] as? String == method)
+        if method == "mixture" {
+            // titanx_1 is one of the mixture's known devices, so its own basis fits it: this checks the whole path.
+            #expect((scores["spearman"] as? Double ?? 0) > 0.9)
+        }
 
         let adapted = folder.appendingPathComponent("adapted.json").path
         let adapt = try FathomProcess.run(["predictor", "adapt", "--model", model, "--samples", try referenceSamples(device: "titanx_1", in: folder),
                                            "--device", "titanx_1", "--out", adapted])
         #expect(adapt.status == 0, "\(adapt.stderr)")
+        if method == "mixture" { #expect(adapt.stderr.contains("closest known devices: ") && adapt.stderr.contains("titanx_1")) }
         let archs = folder.appendingPathComponent("archs.jsonl")
         try FathomProcess.run(["spaces", "sample", "fbnet", "--count", "4", "--seed", "2"]).stdout.write(to: archs, atomically: true, encoding: .utf8)
         let predict = try FathomProcess.run(["predictor", "predict", "--model", adapted, "--archs", archs.path, "--json"])
@@ -81,6 +87,22 @@ import Testing
         let replay = try FathomProcess.run(["predictor", "adapt", "--model", model, "--samples", samplesFile, "--device", device, "--out", again])
         #expect(replay.status == 0, "\(replay.stderr)")
         #expect(FileManager.default.contents(atPath: again) == FileManager.default.contents(atPath: adapted))
+    }
+
+    /// Leave-one-device-out on two FBNet devices: every method scored per device, the mixture built without the held-out device.
+    @Test func benchPredictorHoldsOutEachDevice() throws {
+        let folder = try folder()
+        let csv = folder.appendingPathComponent("loo.csv").path
+        let result = try FathomProcess.run(["bench", "predictor", "fbnet", "--data", Self.data, "--devices", "silver_4114,pixel3",
+                                            "--methods", "mixture,flops,whole-pool", "--seeds", "2", "--csv", csv, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.jsonLines.map { "\($0["device"]!) \($0["method"]!)" } == ["silver_4114 mixture", "silver_4114 flops", "silver_4114 whole-pool",
+                                                                                "pixel3 mixture", "pixel3 flops", "pixel3 whole-pool"])
+        #expect(result.jsonLines.allSatisfy { ($0["seeds"] as? Int) == 2 && $0["spearman"] is Double && $0["budget_accuracy"] is Double })
+        let rows = try String(contentsOfFile: csv, encoding: .utf8).split(whereSeparator: \.isNewline)
+        #expect(rows.count == 1 + 2 * 3 * 2)
+        let unknown = try FathomProcess.run(["bench", "predictor", "fbnet", "--data", Self.data, "--methods", "mixture,oracle"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("unknown method 'oracle'"))
     }
 
     @Test func baselinesPrintOneRowPerPredictor() throws {

@@ -21,13 +21,14 @@ extension BenchCommand {
 
         @Argument(help: "nasbench201, fbnet or ofa-mbv3.") var space: String
         @Option(help: "HELP-layout latency CSV.") var data: String
-        @Option(help: "Comma-separated: mixture, help, flops, live-flops, params, mlp, gcn (cell spaces).") var methods: String = "mixture,flops,mlp,gcn"
+        @Option(help: "Comma-separated: mixture, help, flops, live-flops, params, mlp, gcn (cell spaces), whole-pool (a yardstick: an additive fit to the whole pool of the device).") var methods: String = "mixture,flops,mlp,gcn"
         @Option(help: "Comma-separated devices to hold out (default: the split's meta-train devices).") var devices: String?
         @Option(help: "Measurements of the held-out device each predictor gets, the references included.") var numSamples: Int = 10
         @Option(help: "Seeds.") var seeds: Int = 5
         @Option(help: "HELP's meta-training episodes.") var episodes: Int = 2000
         @Option(help: "Training epochs of the from-scratch MLP and GCN.") var epochs: Int = 300
         @Flag(help: "The mixture knows only the other meta-train devices, not the meta-valid ones.") var mixtureWithoutValid = false
+        @Option(help: "Comma-separated cost proxies the mixture takes as bases too (flops, live-flops, params).") var mixtureProxies: String = ""
         @Option(help: "Also write every score to this CSV file.") var csv: String?
         @Flag(help: "Print one JSON object per device and method instead of tables.") var json = false
 
@@ -49,6 +50,10 @@ extension BenchCommand {
             options.helpSettings.episodes = episodes
             options.epochs = epochs
             options.mixtureUsesValidDevices = !mixtureWithoutValid
+            options.mixtureSettings.proxies = try mixtureProxies.split(separator: ",").map { name in
+                guard let proxy = ProxyPredictor.Proxy(rawValue: String(name)) else { throw ValidationError("--mixture-proxies: unknown proxy '\(name)'") }
+                return proxy
+            }
             let heldOut = devices.map(HELPContext.devices) ?? context.data.split.metaTrainDevices
             let start = Date()
             let scores = try LeaveOneDeviceOut.run(data: context.data, devices: heldOut, options: options) {

@@ -55,6 +55,12 @@ struct PredictorCommand: ParsableCommand {
                 ? try DeviceMixtureModel(data: context.data, devices: train + valid)
                 : try trainHELP(context: context, train: train, valid: valid)
             try model.save(to: out, space: context.space)
+            guard method == "mixture" else { return }
+            if json {
+                try printJSONLine(["method": "mixture", "devices": (train + valid).joined(separator: ","), "out": out])
+            } else {
+                print("device mixture of \(train.count + valid.count) known devices (\((train + valid).joined(separator: ", "))) written to \(out)")
+            }
         }
 
         private func trainHELP(context: HELPContext, train: [String], valid: [String]) throws -> MetaLearnedModel {

@@ -1,0 +1,132 @@
+import FathomSpaces
+import Foundation
+import Testing
+@testable import FathomPredict
+
+/// The device mixture on synthetic devices whose latencies are known functions of the architecture, its Bayesian
+/// regression against the textbook (primal) formulas, and its model files.
+@Suite struct DeviceMixtureModelTests {
+    /// Per-op costs (ms per edge, ops in gene order) of three known synthetic devices.
+    static let known: [String: [Double]] = ["a": [0, 0.1, 0.5, 2, 0.3], "b": [0, 0.6, 1, 1.2, 0.9], "c": [0, 0.05, 0.3, 3, 0.2]]
+
+    /// A HELP-layout table of 300 NAS-Bench-201 cells on the known devices and a new one, `new`: 2.5 times device b
+    /// plus 0.1 ms per skip connection. Pool: rows 0..<200, test queries 200..<300; references rows 0..<10.
+    func problem() throws -> (data: MetaLearningData, space: SearchSpace) {
+        let space = try SearchSpace.load("nasbench201")
+        let archs = space.sample(count: 300, seed: 11)
+        func latency(_ arch: Architecture, _ costs: [Double]) -> Double { arch.genes.reduce(1.0) { $0 + costs[$1] } }
+        var csv = "arch_index,arch_string,a,b,c,new\n"
+        for (index, arch) in archs.enumerated() {
+            let new = 2.5 * latency(arch, Self.known["b"]!) + 0.1 * Double(arch.genes.filter { $0 == 1 }.count)
+            let values = ["a", "b", "c"].map { latency(arch, Self.known[$0]!) } + [new]
+            csv += "\(index),\(space.format(arch)),\(values.map { String($0) }.joined(separator: ","))\n"
+        }
+        let table = try LatencyTable(csvText: csv, name: "synthetic.csv")
+        let split = HELPProtocol(space: .nasbench201).with(pool: 0..<200, queries: 200..<300)
+        return (try MetaLearningData(table: table, space: space, split: split, referenceArchIndices: Array(0..<10)), space)
+    }
+
+    @Test func adaptsToAStretchedKnownDeviceFromTenMeasurements() throws {
+        let (data, _) = try problem()
+        let model = try DeviceMixtureModel(data: data, devices: ["a", "b", "c"])
+        let latencies = try data.table.latencies(device: "new")
+        let support = Array(0..<10), queries = try data.split.testRows(device: "new", in: data.table)
+        let adaptation = try model.adapt(encodings: support.map(data.encoding), latencies: support.map { latencies[$0] }, device: "new")
+        #expect(adaptation.deviceWeights[1] > 0.9, "device b explains the new device: \(adaptation.deviceWeights)")
+        let predicted = queries.map { adaptation.latency(data.encoding(row: $0)) }
+        let actual = queries.map { latencies[$0] }
+        #expect(RankMetrics.spearman(predicted, actual) > 0.98)
+        #expect(RankMetrics.meanAbsolutePercentageError(predicted, actual) < 0.02)
+        // The strict protocol measures the same references and scores the same (trimmed) queries.
+        let scores = try MetaEvaluation.evaluate(model, data: data, device: "new", numSamples: 10, seed: 0)
+        #expect(abs(scores.spearman - RankMetrics.spearman(predicted, actual)) < 1e-12)
+    }
+
+    /// The dual form the model computes (an n×n system) against the primal posterior of the same regression,
+    /// `β = (ΦᵀΦ/σ² + S⁻¹)⁻¹ (Φᵀy/σ² + S⁻¹m)`, and its evidence against a Gaussian log-density computed by elimination.
+    @Test func bayesianRegressionMatchesThePrimalFormulas() throws {
+        let (data, _) = try problem()
+        let model = try DeviceMixtureModel(data: data, devices: ["a"])
+        let rows = [3, 17, 40, 41, 90, 120, 150]
+        let x = rows.map(data.encoding), targets = [1.2, 0.7, 1.9, 1.1, 0.4, 1.6, 0.9]
+        let f = x.map(model.bases[0].value)
+        let (correction, noise) = (0.05, 0.01)
+        let gram = x.map { a in x.map { b in zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } } }
+        let fit = model.fit(basis: f, targets: targets, gram: gram, correction: correction, noise: noise)
+
+        // Primal: Φ = [1, f, X], prior mean [0, 1, 0…], prior variances [σa², σb², τ²…].
+        let width = 2 + x[0].count
+        let phi = zip(f, x).map { [1, $0] + $1 }
+        let priorVariance = [model.settings.offsetVariance, model.settings.stretchVariance] + Array(repeating: correction * correction, count: x[0].count)
+        let priorMean = [0.0, 1] + Array(repeating: 0.0, count: x[0].count)
+        var precision = [Double](repeating: 0, count: width * width), right = [Double](repeating: 0, count: width)
+        for i in 0..<width {
+            for j in 0..<width { precision[i * width + j] = zip(phi, phi).reduce(0) { $0 + $1.0[i] * $1.1[j] } / noise }
+            precision[i * width + i] += 1 / priorVariance[i]
+            right[i] = zip(phi, targets).reduce(0) { $0 + $1.0[i] * $1.1 } / noise + priorMean[i] / priorVariance[i]
+        }
+        let beta = try #require(CholeskyFactor(precision, order: width)).solve(right)
+        #expect(abs(beta[0] - fit.offset) < 1e-8)
+        #expect(abs(beta[1] - fit.stretch) < 1e-8)
+        for i in 0..<x[0].count {
+            let dual = correction * correction * zip(x, fit.dual).reduce(0) { $0 + $1.0[i] * $1.1 }
+            #expect(abs(beta[2 + i] - dual) < 1e-8)
+        }
+
+        // Evidence: −½ rᵀK⁻¹r − ½ log det K, by Gaussian elimination with partial pivoting.
+        let n = rows.count
+        var k = (0..<n).map { i in (0..<n).map { j in
+            model.settings.offsetVariance + model.settings.stretchVariance * f[i] * f[j] + correction * correction * gram[i][j] + (i == j ? noise : 0)
+        } }
+        var r = zip(targets, f).map { $0 - $1 }
+        let residual = r
+        var logDeterminant = 0.0
+        for column in 0..<n {
+            let pivot = (column..<n).max { abs(k[$0][column]) < abs(k[$1][column]) }!
+            k.swapAt(column, pivot)
+            r.swapAt(column, pivot)
+            logDeterminant += log(abs(k[column][column]))
+            for row in (column + 1)..<n {
+                let factor = k[row][column] / k[column][column]
+                for j in column..<n { k[row][j] -= factor * k[column][j] }
+                r[row] -= factor * r[column]
+            }
+        }
+        var solution = [Double](repeating: 0, count: n)
+        for row in stride(from: n - 1, through: 0, by: -1) {
+            solution[row] = (r[row] - ((row + 1)..<n).reduce(0) { $0 + k[row][$1] * solution[$1] }) / k[row][row]
+        }
+        let evidence = -0.5 * (zip(residual, solution).reduce(0) { $0 + $1.0 * $1.1 } + logDeterminant)
+        #expect(abs(evidence - fit.logEvidence) < 1e-8 * max(1, abs(evidence)))
+    }
+
+    @Test func adaptedModelFilesRoundTrip() throws {
+        let (data, space) = try problem()
+        let model = try DeviceMixtureModel(data: data, devices: ["a", "b", "c"])
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-mixture-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let metaPath = folder.appendingPathComponent("meta.json").path
+        try model.save(to: metaPath, space: space)
+        let (loaded, loadedSpace) = try MetaModelFile.load(metaPath)
+        #expect(loaded as? DeviceMixtureModel == model && loadedSpace.name == space.name)
+
+        let latencies = try data.table.latencies(device: "new")
+        let archs = Array(data.architectures[0..<10])
+        let adapted = try loaded.adapted(space: space, device: "new", archs: archs, latencies: Array(latencies[0..<10]), seed: 0,
+                                         dropsDeadLayers: false)
+        let adaptedPath = folder.appendingPathComponent("adapted.json").path
+        try PredictorFile.save(adapted as! AdaptedMixturePredictor, to: adaptedPath)
+        let reloaded = try PredictorFile.load(adaptedPath, space: space)
+        let queries = Array(data.architectures[200..<220])
+        #expect(reloaded.id == "mixture")
+        #expect(try reloaded.predict(queries) == adapted.predict(queries))
+        #expect(throws: PredictError.wrongModelKind(file: adaptedPath, kind: "mixture-adapted",
+                                                    expected: "a meta-trained model (help-meta, mixture-meta)")) {
+            try MetaModelFile.load(adaptedPath)
+        }
+        #expect(throws: PredictError.tooFewMeasurements(device: "new", count: 1, needed: 2)) {
+            try model.adapt(encodings: [data.encoding(row: 0)], latencies: [latencies[0]], device: "new")
+        }
+    }
+}
