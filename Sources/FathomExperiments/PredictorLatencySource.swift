@@ -18,9 +18,15 @@ public struct PredictorLatencySource: LatencySource {
     ///
     /// - Throws: `PredictError` naming the file (unreadable, corrupt, another space, a meta-trained model not yet adapted).
     public init(path: String, space: SearchSpace) throws {
-        predictor = try PredictorFile.load(path, space: space)
-        id = "predictor:\(path)"
-        modelName = "\(predictor.id):\(URL(fileURLWithPath: path).lastPathComponent)"
+        let predictor = try PredictorFile.load(path, space: space)
+        self.init(predictor: predictor, id: "predictor:\(path)", modelName: "\(predictor.id):\(URL(fileURLWithPath: path).lastPathComponent)")
+    }
+
+    /// A predictor in memory (benchmarks adapt one per device); `modelName` is what every estimate's origin carries.
+    public init(predictor: any LatencyPredictor, id: String, modelName: String) {
+        self.predictor = predictor
+        self.id = id
+        self.modelName = modelName
     }
 
     public var isCheap: Bool { true }

@@ -19,6 +19,9 @@ public struct SearchBenchmark {
         public let medianRegret: Double
         /// Fraction of seeds whose answer is within the budget by the table.
         public let feasibleRate: Double
+        /// Fraction of seeds whose answer, searched on ``SearchBenchmark/searchLatency``, was over budget by the table
+        /// and replaced in verification (0 when searching on the table itself).
+        public let replacedRate: Double
         /// Fraction of seeds that queried the oracle's accuracy.
         public let oracleRate: Double
         /// Mean query index at which the oracle's accuracy was first reached, over seeds that reached it.
@@ -38,6 +41,9 @@ public struct SearchBenchmark {
     public let strategies: [any SearchStrategy]
     public let seeds: Int
     public let queries: Int
+    /// The latency the strategies search on for a device, when not the device's table (a predictor, say); the answer
+    /// is then verified on the table (``AnswerVerifier``) and replaced if over budget, as a real search verifies by measurement.
+    public var searchLatency: ((_ device: String) throws -> any LatencySource)?
 
     public init(space: SearchSpace, accuracy: any AccuracySource, latencyTable: ArchitectureTable, devices: [String],
                 budgets: [String], strategies: [any SearchStrategy], seeds: Int, queries: Int) throws {
@@ -58,11 +64,13 @@ public struct SearchBenchmark {
         var rows: [Row] = []
         for device in devices {
             let source = try TableLatencySource(table: latencyTable, column: device)
+            let searched = try searchLatency?(device) ?? source
             for (budget, label) in zip(budgets, budgetLabels) {
                 let budgetMs = budget.resolve(latencies: source.values)
                 let oracle = zip(accuracies, source.values).filter { $0.1 <= budgetMs }.map(\.0).max() ?? -.infinity
                 for strategy in strategies {
-                    rows.append(try evaluate(strategy, device: device, source: source, budget: label, budgetMs: budgetMs, oracle: oracle))
+                    rows.append(try evaluate(strategy, device: device, table: source, searched: searched, budget: label, budgetMs: budgetMs,
+                                             oracle: oracle))
                 }
                 progress("\(device) \(label) (\(String(format: "%.4g", budgetMs)) ms): done")
             }
@@ -70,25 +78,40 @@ public struct SearchBenchmark {
         return rows
     }
 
-    private func evaluate(_ strategy: any SearchStrategy, device: String, source: TableLatencySource, budget: String,
-                          budgetMs: Double, oracle: Double) throws -> Row {
-        var regrets: [Double] = [], feasible = 0, reached: [Int] = [], evaluations = 0, seconds = 0.0, queriesMade = 0
+    /// One strategy over all seeds: searched on `searched`, answers verified on `table` when that is another source.
+    private func evaluate(_ strategy: any SearchStrategy, device: String, table: TableLatencySource, searched: any LatencySource,
+                          budget: String, budgetMs: Double, oracle: Double) throws -> Row {
+        var regrets: [Double] = [], feasible = 0, replaced = 0, reached: [Int] = [], evaluations = 0, seconds = 0.0, queriesMade = 0
+        let verifier = AnswerVerifier(truth: table, space: space, budgetMs: budgetMs, strict: false)
         for seed in 0..<seeds {
             let request = SearchRequest(space: space, latencyBudgetMs: budgetMs, queries: queries, seed: UInt64(seed))
             let start = Date()
-            let result = try strategy.search(request, accuracy: accuracy, latency: source)
+            let result = try strategy.search(request, accuracy: accuracy, latency: searched)
             seconds += Date().timeIntervalSince(start)
-            regrets.append(oracle - result.best.accuracy)
-            if try source.latency(of: result.best.arch).ms <= budgetMs { feasible += 1 }
             if let hit = result.history.first(where: { $0.accuracy == oracle })?.query { reached.append(hit) }
             evaluations += result.latencyEvaluations
             queriesMade += result.queries
+            var answer = result.best
+            if searched.id != table.id {
+                do {
+                    let verification = try verifier.verify(result)
+                    if verification.replaced { replaced += 1 }
+                    answer = verification.chosen
+                } catch ExperimentError.noFeasibleArchitecture {
+                    // No queried candidate holds on the table: the search failed, the whole oracle is its regret.
+                    replaced += 1
+                    regrets.append(oracle)
+                    continue
+                }
+            }
+            regrets.append(oracle - answer.accuracy)
+            if try table.latency(of: answer.arch).ms <= budgetMs { feasible += 1 }
         }
         let sorted = regrets.sorted()
         return Row(device: device, budget: budget, budgetMs: budgetMs, strategy: strategy.name, oracleAccuracy: oracle, seeds: seeds,
                    meanRegret: regrets.reduce(0, +) / Double(seeds),
                    medianRegret: seeds % 2 == 1 ? sorted[seeds / 2] : (sorted[seeds / 2 - 1] + sorted[seeds / 2]) / 2,
-                   feasibleRate: Double(feasible) / Double(seeds), oracleRate: Double(reached.count) / Double(seeds),
+                   feasibleRate: Double(feasible) / Double(seeds), replacedRate: Double(replaced) / Double(seeds), oracleRate: Double(reached.count) / Double(seeds),
                    meanQueriesToOracle: reached.isEmpty ? nil : Double(reached.reduce(0, +)) / Double(reached.count),
                    meanLatencyEvaluations: Double(evaluations) / Double(seeds),
                    microsecondsPerQuery: seconds * 1e6 / Double(max(queriesMade, 1)))
@@ -96,10 +119,10 @@ public struct SearchBenchmark {
 
     /// The rows as CSV with a header.
     public static func csv(_ rows: [Row]) -> String {
-        let header = "device,budget,budget_ms,strategy,oracle_accuracy,seeds,mean_regret,median_regret,feasible_rate,oracle_rate,mean_queries_to_oracle,mean_latency_evaluations,us_per_query"
+        let header = "device,budget,budget_ms,strategy,oracle_accuracy,seeds,mean_regret,median_regret,feasible_rate,replaced_rate,oracle_rate,mean_queries_to_oracle,mean_latency_evaluations,us_per_query"
         return ([header] + rows.map { r in
             [r.device, r.budget, "\(r.budgetMs)", r.strategy, "\(r.oracleAccuracy)", "\(r.seeds)", "\(r.meanRegret)", "\(r.medianRegret)",
-             "\(r.feasibleRate)", "\(r.oracleRate)", r.meanQueriesToOracle.map { "\($0)" } ?? "", "\(r.meanLatencyEvaluations)",
+             "\(r.feasibleRate)", "\(r.replacedRate)", "\(r.oracleRate)", r.meanQueriesToOracle.map { "\($0)" } ?? "", "\(r.meanLatencyEvaluations)",
              String(format: "%.2f", r.microsecondsPerQuery)].joined(separator: ",")
         }).joined(separator: "\n") + "\n"
     }

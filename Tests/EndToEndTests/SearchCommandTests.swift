@@ -115,4 +115,17 @@ import Testing
         #expect(lines.count == 3 && lines[0].hasPrefix("device,budget,budget_ms,strategy"))
         #expect(result.stdout.contains("not generalisation"))
     }
+
+    /// Searching on the device mixture adapted from the device's 10 reference latencies: every answer holds on the table.
+    @Test func benchSearchOnAFewShotPredictorVerifiesOnTheTable() throws {
+        let result = try FathomProcess.run(["bench", "search", "nasbench201", "--accuracy", Self.accuracy, "--latency", Self.latency,
+                                            "--budgets", "p25,p75", "--strategies", "random,local", "--seeds", "3", "--queries", "40",
+                                            "--predictor", "mixture", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.jsonLines.count == 4)
+        #expect(result.jsonLines.allSatisfy { $0["feasible_rate"] as? String == "1.0" && $0["replaced_rate"] is String })
+        let unknown = try FathomProcess.run(["bench", "search", "nasbench201", "--accuracy", Self.accuracy, "--latency", Self.latency,
+                                             "--predictor", "help"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("--predictor must be 'mixture'"))
+    }
 }
