@@ -28,6 +28,8 @@ public struct SearchBenchmark {
         public let meanQueriesToOracle: Double?
         /// Mean latency evaluations per search.
         public let meanLatencyEvaluations: Double
+        /// Mean borderline predictions checked on the table per search (``SearchBenchmark/borderlineBand``), 0 without.
+        public let meanChecks: Double
         /// Mean microseconds per accuracy query spent in the search (strategy logic plus table look-ups).
         public let microsecondsPerQuery: Double
     }
@@ -44,6 +46,9 @@ public struct SearchBenchmark {
     /// The latency the strategies search on for a device, when not the device's table (a predictor, say); the answer
     /// is then verified on the table (``AnswerVerifier``) and replaced if over budget, as a real search verifies by measurement.
     public var searchLatency: ((_ device: String) throws -> any LatencySource)?
+    /// With ``searchLatency``: predictions within this fraction of the budget are checked on the table
+    /// (``BorderlineCheckedLatencySource``), as a search would measure them.
+    public var borderlineBand: Double?
 
     public init(space: SearchSpace, accuracy: any AccuracySource, latencyTable: ArchitectureTable, devices: [String],
                 budgets: [String], strategies: [any SearchStrategy], seeds: Int, queries: Int) throws {
@@ -81,13 +86,15 @@ public struct SearchBenchmark {
     /// One strategy over all seeds: searched on `searched`, answers verified on `table` when that is another source.
     private func evaluate(_ strategy: any SearchStrategy, device: String, table: TableLatencySource, searched: any LatencySource,
                           budget: String, budgetMs: Double, oracle: Double) throws -> Row {
-        var regrets: [Double] = [], feasible = 0, replaced = 0, reached: [Int] = [], evaluations = 0, seconds = 0.0, queriesMade = 0
+        var regrets: [Double] = [], feasible = 0, replaced = 0, reached: [Int] = [], evaluations = 0, checks = 0, seconds = 0.0, queriesMade = 0
         let verifier = AnswerVerifier(truth: table, space: space, budgetMs: budgetMs, strict: false)
         for seed in 0..<seeds {
             let request = SearchRequest(space: space, latencyBudgetMs: budgetMs, queries: queries, seed: UInt64(seed))
             let start = Date()
-            let result = try strategy.search(request, accuracy: accuracy, latency: searched)
+            let checked = borderlineBand.map { BorderlineCheckedLatencySource(predicted: searched, truth: table, budgetMs: budgetMs, band: $0) }
+            let result = try strategy.search(request, accuracy: accuracy, latency: checked ?? searched)
             seconds += Date().timeIntervalSince(start)
+            checks += checked?.checks ?? 0
             if let hit = result.history.first(where: { $0.accuracy == oracle })?.query { reached.append(hit) }
             evaluations += result.latencyEvaluations
             queriesMade += result.queries
@@ -113,16 +120,16 @@ public struct SearchBenchmark {
                    medianRegret: seeds % 2 == 1 ? sorted[seeds / 2] : (sorted[seeds / 2 - 1] + sorted[seeds / 2]) / 2,
                    feasibleRate: Double(feasible) / Double(seeds), replacedRate: Double(replaced) / Double(seeds), oracleRate: Double(reached.count) / Double(seeds),
                    meanQueriesToOracle: reached.isEmpty ? nil : Double(reached.reduce(0, +)) / Double(reached.count),
-                   meanLatencyEvaluations: Double(evaluations) / Double(seeds),
+                   meanLatencyEvaluations: Double(evaluations) / Double(seeds), meanChecks: Double(checks) / Double(seeds),
                    microsecondsPerQuery: seconds * 1e6 / Double(max(queriesMade, 1)))
     }
 
     /// The rows as CSV with a header.
     public static func csv(_ rows: [Row]) -> String {
-        let header = "device,budget,budget_ms,strategy,oracle_accuracy,seeds,mean_regret,median_regret,feasible_rate,replaced_rate,oracle_rate,mean_queries_to_oracle,mean_latency_evaluations,us_per_query"
+        let header = "device,budget,budget_ms,strategy,oracle_accuracy,seeds,mean_regret,median_regret,feasible_rate,replaced_rate,oracle_rate,mean_queries_to_oracle,mean_latency_evaluations,mean_checks,us_per_query"
         return ([header] + rows.map { r in
             [r.device, r.budget, "\(r.budgetMs)", r.strategy, "\(r.oracleAccuracy)", "\(r.seeds)", "\(r.meanRegret)", "\(r.medianRegret)",
-             "\(r.feasibleRate)", "\(r.replacedRate)", "\(r.oracleRate)", r.meanQueriesToOracle.map { "\($0)" } ?? "", "\(r.meanLatencyEvaluations)",
+             "\(r.feasibleRate)", "\(r.replacedRate)", "\(r.oracleRate)", r.meanQueriesToOracle.map { "\($0)" } ?? "", "\(r.meanLatencyEvaluations)", "\(r.meanChecks)",
              String(format: "%.2f", r.microsecondsPerQuery)].joined(separator: ",")
         }).joined(separator: "\n") + "\n"
     }

@@ -103,6 +103,21 @@ import Testing
         #expect((json["latency_ms"] as? Double ?? .infinity) <= 8 && (json["latency_source"] as? String)?.hasSuffix(":pixel3") == true)
         #expect((json["search_latency_source"] as? String)?.hasPrefix("predictor:") == true)
         #expect((json["verified_candidates"] as? Int ?? 0) >= 2, "the FLOPs line must have been wrong about the first answer")
+        #expect(json["borderline_checks"] as? Int == 0)
+
+        // Checking the line's answers within 30% of the budget on the table as the search goes.
+        let checked = try FathomProcess.run(["search", "nasbench201", "--accuracy", Self.accuracy, "--latency", "predictor:\(model.path)",
+                                             "--verify", Self.latency, "--budget-ms", "8", "--strategy", "evolution", "--queries", "60",
+                                             "--seed", "1", "--borderline", "0.3", "--json"])
+        #expect(checked.status == 0, "\(checked.stderr)")
+        let checkedJSON = try #require(checked.jsonLines.first)
+        #expect((checkedJSON["borderline_checks"] as? Int ?? 0) > 0)
+        #expect((checkedJSON["latency_ms"] as? Double ?? .infinity) <= 8)
+        let misuse = try search(["--budget-ms", "8", "--borderline", "0.1"])
+        #expect(misuse.status != 0 && misuse.stderr.contains("--borderline checks a predictor"))
+        let outOfRange = try FathomProcess.run(["search", "nasbench201", "--accuracy", Self.accuracy, "--latency", "predictor:\(model.path)",
+                                                "--budget-ms", "8", "--borderline", "1.5"])
+        #expect(outOfRange.status != 0 && outOfRange.stderr.contains("--borderline must be a fraction"))
     }
 
     @Test func benchSearchWritesCSV() throws {

@@ -30,6 +30,8 @@ extension BenchCommand {
         @Option(help: "Accuracy queries per search.") var queries: Int = 300
         @Option(help: "Search on a few-shot predictor instead of the table: 'mixture' (the device mixture, built without the device, adapted from the table's latencies of the 10 reference architectures); answers are verified on the table.")
         var predictor: String?
+        @Option(help: "With --predictor: predictions within this fraction of the budget are checked on the table, as a search would measure them.")
+        var borderline: Double?
         @Option(help: "Also write the rows to this CSV file.") var csv: String?
         @Flag(help: "Print JSON lines instead of a table.") var json = false
 
@@ -52,23 +54,24 @@ extension BenchCommand {
                                                 devices: devices, budgets: budgets.split(separator: ",").map(String.init),
                                                 strategies: chosen, seeds: seeds, queries: queries)
             if predictor != nil { benchmark.searchLatency = try Self.mixtureWithout(space: searchSpace, table: path) }
+            benchmark.borderlineBand = borderline
             let rows = try benchmark.run { FileHandle.standardError.write(Data(("bench search: " + $0 + "\n").utf8)) }
             if let csv { try SearchBenchmark.csv(rows).write(toFile: csv, atomically: true, encoding: .utf8) }
             if json {
                 for r in rows {
                     try printJSONLine(["device": r.device, "budget": r.budget, "strategy": r.strategy, "budget_ms": "\(r.budgetMs)",
-                                       "mean_regret": "\(r.meanRegret)", "feasible_rate": "\(r.feasibleRate)", "replaced_rate": "\(r.replacedRate)",
+                                       "mean_regret": "\(r.meanRegret)", "feasible_rate": "\(r.feasibleRate)", "replaced_rate": "\(r.replacedRate)", "mean_checks": "\(r.meanChecks)",
                                        "oracle_rate": "\(r.oracleRate)"])
                 }
                 return
             }
             print("Regret in accuracy points against the best feasible architecture of the table (test accuracies: measures the optimiser, not generalisation)")
             if predictor != nil { print("Searched on the device mixture adapted from 10 reference latencies of each device (built without it), answers verified on the table") }
-            print(textTable(header: ["device", "budget", "ms", "strategy", "oracle", "mean regret", "median", "feasible", "replaced", "hit oracle", "queries to oracle", "µs/query"],
+            print(textTable(header: ["device", "budget", "ms", "strategy", "oracle", "mean regret", "median", "feasible", "replaced", "checks", "hit oracle", "queries to oracle", "µs/query"],
                             rows: rows.map { r in
                 [r.device, r.budget, String(format: "%.4g", r.budgetMs), r.strategy, String(format: "%.2f", r.oracleAccuracy),
                  String(format: "%.3f", r.meanRegret), String(format: "%.3f", r.medianRegret), String(format: "%.0f%%", 100 * r.feasibleRate),
-                 String(format: "%.0f%%", 100 * r.replacedRate),
+                 String(format: "%.0f%%", 100 * r.replacedRate), String(format: "%.0f", r.meanChecks),
                  String(format: "%.0f%%", 100 * r.oracleRate), r.meanQueriesToOracle.map { String(format: "%.0f", $0) } ?? "-",
                  String(format: "%.1f", r.microsecondsPerQuery)]
             }))

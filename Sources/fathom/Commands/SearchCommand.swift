@@ -20,6 +20,8 @@ struct SearchCommand: ParsableCommand {
         The answer is verified on the budget's device (--verify; by default a fresh measurement here, or through
         --agent, for measure and predictor sources, and the table itself for a table source). An answer over budget
         there is replaced by the most accurate queried candidate that verifies within it.
+        --borderline F checks a predictor's answers within F of the budget on that ground truth as the search goes: the
+        feasibility decisions near the budget, where a predictor is least sure, are then the device's.
         Exit status 3 when no architecture meets the budget.
         """
     )
@@ -35,6 +37,8 @@ struct SearchCommand: ParsableCommand {
     @Option(name: .customLong("max-params-m"), help: "A further hard limit: parameters in millions.") var maxParamsM: Double?
     @Option(name: .customLong("max-flops-m"), help: "A further hard limit: FLOPs in millions (NAS-Bench-201's counting).") var maxFlopsM: Double?
     @Option(help: "Ground truth that verifies the answer: measure or table:PATH:COLUMN (default: see above).") var verify: String?
+    @Option(help: "With a predictor latency: predictions within this fraction of the budget are checked on the --verify ground truth during the search (0.05: ±5%).")
+    var borderline: Double?
     @OptionGroup(title: "Measurement (measure sources)") var measurement: MeasurementOptions
     @Flag(help: "Print one JSON object.") var json = false
 
@@ -44,6 +48,7 @@ struct SearchCommand: ParsableCommand {
         for (name, value) in [("--max-params-m", maxParamsM), ("--max-flops-m", maxFlopsM)] {
             if let value, !(value.isFinite && value > 0) { throw ValidationError("\(name) must be a positive number, got \(value)") }
         }
+        if let borderline, !(borderline > 0 && borderline < 1) { throw ValidationError("--borderline must be a fraction of the budget in (0, 1), got \(borderline)") }
     }
 
     struct Output: Encodable {
@@ -59,6 +64,8 @@ struct SearchCommand: ParsableCommand {
         let search_latency_ms: Double
         let search_latency_source: String
         let verified_candidates: Int
+        /// Predictions checked on the ground truth during the search (--borderline).
+        let borderline_checks: Int
         let budget_ms: Double
         let flops_m: Double
         let params_m: Double
@@ -73,13 +80,20 @@ struct SearchCommand: ParsableCommand {
         let factory = SourceFactory(space: searchSpace, spaceArgument: space)
         factory.measurement = measurement.settings()
         let accuracySource = try factory.accuracySource(accuracy)
-        let latencySource = try factory.latencySource(latency)
+        let predicted = try factory.latencySource(latency)
         let request = SearchRequest(space: searchSpace, latencyBudgetMs: budgetMs, queries: queries, seed: seed,
                                     limits: GraphLimits.make(space: searchSpace, maxParamsM: maxParamsM, maxFlopsM: maxFlopsM), strict: strict)
         let result: SearchResult, verification: Verification
+        var checked: BorderlineCheckedLatencySource?
         do {
-            result = try SearchStrategies.named(strategy).search(request, accuracy: accuracySource, latency: latencySource)
-            let truth = try factory.verificationSource(verify, latency: latency)
+            if let borderline {
+                guard predicted is PredictorLatencySource else { throw ValidationError("--borderline checks a predictor: give --latency predictor:MODEL.json") }
+                checked = BorderlineCheckedLatencySource(predicted: predicted, truth: try factory.verificationSource(verify, latency: latency),
+                                                         budgetMs: budgetMs, band: borderline)
+            }
+            result = try SearchStrategies.named(strategy).search(request, accuracy: accuracySource, latency: checked ?? predicted)
+            // The search's own checks and the verification are both the ground truth's: one session serves both.
+            let truth = try checked?.truth ?? factory.verificationSource(verify, latency: latency)
             verification = try AnswerVerifier(truth: truth, space: searchSpace, budgetMs: budgetMs, strict: strict).verify(result) { check in
                 guard !check.withinBudget else { return }
                 printNote(String(format: "verification: %@ is %.4g ms on %@ (the search saw %.4g ms): over budget, trying the next best",
@@ -98,14 +112,14 @@ struct SearchCommand: ParsableCommand {
         let out = Output(space: space, strategy: result.strategy, arch: searchSpace.format(chosen.arch), accuracy: chosen.accuracy,
                          accuracy_source: result.accuracySource, latency_ms: chosen.latency.ms, latency_source: verification.source,
                          latency_p90_ms: p90, latency_upper_ms: upper, search_latency_ms: verification.searchLatency.ms,
-                         search_latency_source: result.latencySource, verified_candidates: verification.checks.count,
+                         search_latency_source: result.latencySource, verified_candidates: verification.checks.count, borderline_checks: checked?.checks ?? 0,
                          budget_ms: budgetMs, flops_m: Double(graph.flops) / 1e6, params_m: Double(graph.parameters) / 1e6, queries: result.queries, latency_evaluations: result.latencyEvaluations, seed: seed, notes: result.notes)
         if json { return try printJSONLine(out) }
         print(textTable(header: ["result", "value"], rows: [
             ["arch", out.arch], ["accuracy", String(format: "%.4f  (%@)", out.accuracy, out.accuracy_source)],
             ["latency", String(format: "%.4f ms  (%@), budget %.4f ms", out.latency_ms, out.latency_source, budgetMs)],
             ["search saw", String(format: "%.4f ms  (%@)", out.search_latency_ms, out.search_latency_source)],
-            ["verified candidates", "\(out.verified_candidates)"],
+            ["verified candidates", "\(out.verified_candidates)"], ["borderline checks", "\(out.borderline_checks)"],
             ["FLOPs / params", String(format: "%.2f M / %.3f M", out.flops_m, out.params_m)],
             ["strategy", out.strategy], ["accuracy queries", "\(out.queries)"], ["latency evaluations", "\(out.latency_evaluations)"],
         ] + out.notes.map { ["note", $0] }))
