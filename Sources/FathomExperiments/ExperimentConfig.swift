@@ -25,6 +25,9 @@ public struct ExperimentConfig: Sendable {
     public let adaptSamples: Int
     /// `latency.verify`: the ground truth that verifies the answer (nil: ``SourceFactory/verificationSource(_:latency:)``'s default).
     public let verifySource: String?
+    /// `latency.borderline`: with a predictor (`predictor:` or `adapt`), predictions within this fraction of the budget
+    /// are checked on the verification ground truth during the search (``BorderlineCheckedLatencySource``).
+    public let borderline: Double?
     /// `latency.agent`, `latency.batch`, `latency.threads`: where and how `measure` times (nil threads: all cores).
     public let agentCommand: String?
     public let batch: Int
@@ -83,7 +86,7 @@ public struct ExperimentConfig: Sendable {
             accuracy = check { try Self.readAccuracy(section, space: space, directory: directory, source: source) }
             _ = check { try section.finish() }
         }
-        var latency: (source: String?, adapt: String?)?, samples: Int?, verify: String??, agent: String??, batch: Int?, threads: Int??
+        var latency: (source: String?, adapt: String?)?, samples: Int?, verify: String??, borderline: Double??, agent: String??, batch: Int?, threads: Int??
         if let section = check({ try root.object("latency") }) {
             latency = check { () throws -> (String?, String?) in
                 switch (section.has("source"), section.has("adapt")) {
@@ -103,6 +106,17 @@ public struct ExperimentConfig: Sendable {
                 return try section.int("samples", default: 10, in: 2...10_000)
             }
             verify = check { section.has("verify") ? try source(section, "verify", kinds: ["table", "measure"], allowed: "measure or table:PATH:COLUMN") : nil }
+            borderline = check { () throws -> Double? in
+                guard section.has("borderline") else { return nil }
+                let predicted = section.has("adapt") || (try? section.string("source"))?.hasPrefix("predictor:") == true
+                guard predicted else {
+                    throw SpaceError.invalidValue(file: section.file, key: section.path + ".borderline",
+                                                  expected: "no value unless the latency is a predictor (predictor:MODEL.json or adapt)", got: "a value")
+                }
+                let value = try section.positiveDouble("borderline")
+                guard value < 1 else { throw section.mismatch("borderline", "a fraction of the budget below 1", .number(value)) }
+                return value
+            }
             agent = check { try section.optionalString("agent") }
             batch = check { try section.int("batch", default: 1, in: 1...4096) }
             threads = check { section.has("threads") ? try section.int("threads", in: 1...1024) : nil }
@@ -136,7 +150,7 @@ public struct ExperimentConfig: Sendable {
             return value
         }
         _ = check { try root.finish() }
-        guard problems.isEmpty, let name, let space, let accuracy, let latency, let samples, let verify, let agent, let batch, let threads, let strategy,
+        guard problems.isEmpty, let name, let space, let accuracy, let latency, let samples, let verify, let borderline, let agent, let batch, let threads, let strategy,
               let queries, let seed, let budget, let strict, let maxParams, let maxFlops, let exportName else {
             throw ExperimentError.invalidConfig(file: file, problems: problems)
         }
@@ -149,6 +163,7 @@ public struct ExperimentConfig: Sendable {
         self.adaptModel = latency.adapt
         self.adaptSamples = samples
         self.verifySource = verify
+        self.borderline = borderline
         self.agentCommand = agent
         self.batch = batch
         self.threads = threads

@@ -107,23 +107,35 @@ public final class ExperimentJob {
             if !replayed { log.emit("query", ["n": .int(answered), "arch": .string(space.format(arch)), "accuracy": .number(value)]) }
             log.progress("search", done: answered, total: self.config.queries, detail: String(format: "best %.4f", best))
         }
+        // With latency.borderline, predictions near the budget come from the ground truth, journaled apart from the
+        // plain predictions (the budget's sample asked some of the same architectures).
+        let checked = try config.borderline.map {
+            BorderlineCheckedLatencySource(predicted: shared, truth: try factory.verificationSource(config.verifySource, latency: latencyText),
+                                           budgetMs: budgetMs, band: $0)
+        }
+        let searchLatency = checked.map { JournaledLatencySource($0, journal: journal, space: space, keyPrefix: "checked ") } ?? journaledLatency
         let request = SearchRequest(space: space, latencyBudgetMs: budgetMs, queries: config.queries, seed: seed,
                                     limits: GraphLimits.make(space: space, maxParamsM: config.maxParamsM, maxFlopsM: config.maxFlopsM), strict: config.strict)
         let result: SearchResult
         do {
-            result = try SearchStrategies.named(config.strategy).search(request, accuracy: journaledAccuracy, latency: journaledLatency)
+            result = try SearchStrategies.named(config.strategy).search(request, accuracy: journaledAccuracy, latency: searchLatency)
         } catch let SearchError.noFeasibleCandidate(arch, ms) {
             log.emit("no_feasible_candidate", ["budget_ms": .number(budgetMs)])
             throw ExperimentError.noFeasibleArchitecture(budgetMs: budgetMs, fastestArch: arch.map(space.format), fastestMs: ms)
         }
         log.phase(String(format: "search done: best %.4f at %.4g ms after %d queries", result.best.accuracy, result.best.latency.ms, result.queries))
+        if let checked {
+            // Checks replayed from the journal on a resume are not counted again.
+            log.emit("borderline_checked", ["checks": .int(checked.checks), "truth": .string(checked.truth.id)])
+        }
         state.phase = "searched"
         state.answerArch = space.format(result.best.arch)
         try directory.save(state)
         log.emit("search_finished", ["arch": .string(space.format(result.best.arch)), "accuracy": .number(result.best.accuracy),
                                      "latency_ms": .number(result.best.latency.ms), "queries": .int(result.queries)])
 
-        let truth = JournaledLatencySource(try factory.verificationSource(config.verifySource, latency: latencyText),
+        // One ground-truth session serves the borderline checks and the verification.
+        let truth = JournaledLatencySource(try checked?.truth ?? factory.verificationSource(config.verifySource, latency: latencyText),
                                            journal: journal, space: space, keyPrefix: "verify ")
         log.phase("verifying the answer on \(truth.id)")
         let verification = try AnswerVerifier(truth: truth, space: space, budgetMs: budgetMs, strict: config.strict).verify(result) { check in

@@ -177,6 +177,22 @@ import FoundationXML
         #expect(again["budget_ms"] as? Double == budget && again["arch"] as? String == spec["arch"] as? String)
         let events = try String(contentsOf: w.out.appendingPathComponent("events.jsonl"), encoding: .utf8)
         #expect(events.contains("\"event\":\"budget_resolved\""))
+
+        // latency.borderline: predictions near the budget are checked on the table during the search, and a rerun on
+        // the same directory replays them from the journal to the same answer.
+        let checked = try Workspace(config.replacingOccurrences(of: "\"verify\":", with: "\"borderline\": 0.2, \"verify\":"))
+        #expect(try checked.run().status == 0)
+        let checkedSpec = try checked.exported()
+        #expect(checkedSpec["within_budget"] as? Bool == true && checkedSpec["budget_ms"] as? Double == budget)
+        let checkedEvents = try String(contentsOf: checked.out.appendingPathComponent("events.jsonl"), encoding: .utf8)
+        let checkLine = try #require(checkedEvents.split(separator: "\n").first { $0.contains("\"event\":\"borderline_checked\"") })
+        let checkEvent = try #require(try JSONSerialization.jsonObject(with: Data(checkLine.utf8)) as? [String: Any])
+        #expect((checkEvent["checks"] as? Int ?? 0) > 0)
+        #expect(try checked.run().status == 0)
+        #expect(try checked.exported()["arch"] as? String == checkedSpec["arch"] as? String)
+        let refused = try Workspace(Self.config(extra: "").replacingOccurrences(of: "latency.csv:silver_4114\"}", with: "latency.csv:silver_4114\", \"borderline\": 0.1}"))
+        let refusal = try refused.run()
+        #expect(refusal.status != 0 && refusal.stderr.contains("latency.borderline"))
     }
 
     /// Two workers of one study, run at once, share their evaluations: every answer either of them obtained is in the
