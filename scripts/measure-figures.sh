@@ -37,27 +37,10 @@ for r in rows: print(json.dumps({"arch": r["arch_string"]}))
 echo "load average after measuring: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$WORK" "$HELP" <<'PY'
 import csv, json, statistics, sys
+sys.path.insert(0, "scripts")
+from rank_metrics import spearman
 work, help_csv = sys.argv[1], sys.argv[2]
 
-def ranks(values):
-    # Average ranks for ties, as scipy.stats.spearmanr and FathomPredict's RankMetrics.spearman.
-    order = sorted(range(len(values)), key=lambda i: values[i])
-    result = [0.0] * len(values)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]: j += 1
-        for k in range(i, j + 1): result[order[k]] = (i + j) / 2 + 1
-        i = j + 1
-    return result
-
-def pearson(x, y):
-    mx, my = statistics.fmean(x), statistics.fmean(y)
-    sxy = sum((a - mx) * (b - my) for a, b in zip(x, y))
-    sxx = sum((a - mx) ** 2 for a in x); syy = sum((b - my) ** 2 for b in y)
-    return sxy / (sxx * syy) ** 0.5
-
-def spearman(x, y): return pearson(ranks(x), ranks(y))
 def load(name): return [json.loads(line) for line in open(f"{work}/{name}") if line.strip()]
 
 one, two = load("repeat1.jsonl"), load("repeat2.jsonl")

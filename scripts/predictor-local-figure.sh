@@ -39,33 +39,9 @@ for context in dropped kept; do
         > "$WORK/predicted-$context.jsonl"
     python3 - "$WORK" "$context" <<'PY'
 import json, statistics, sys
+sys.path.insert(0, "scripts")
+from rank_metrics import kendall, spearman
 work, context = sys.argv[1], sys.argv[2]
-
-def ranks(values):
-    # Average ranks for ties, as FathomPredict's RankMetrics.spearman.
-    order = sorted(range(len(values)), key=lambda i: values[i])
-    result = [0.0] * len(values)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]: j += 1
-        for k in range(i, j + 1): result[order[k]] = (i + j) / 2 + 1
-        i = j + 1
-    return result
-
-def pearson(x, y):
-    mx, my = statistics.fmean(x), statistics.fmean(y)
-    sxy = sum((a - mx) * (b - my) for a, b in zip(x, y))
-    return sxy / (sum((a - mx) ** 2 for a in x) * sum((b - my) ** 2 for b in y)) ** 0.5
-
-def kendall(x, y):
-    concordant = discordant = 0
-    for i in range(len(x)):
-        for j in range(i + 1, len(x)):
-            s = (x[i] - x[j]) * (y[i] - y[j])
-            concordant += s > 0
-            discordant += s < 0
-    return (concordant - discordant) / (len(x) * (len(x) - 1) / 2)
 
 measured = {m["arch"]: m["median_ms"] for m in map(json.loads, open(f"{work}/measured-{context}.jsonl"))}
 predicted = [json.loads(line) for line in open(f"{work}/predicted-{context}.jsonl")]
@@ -73,7 +49,7 @@ x = [p["latency_ms"] for p in predicted]; y = [measured[p["arch"]] for p in pred
 errors = [abs(a - b) / b * 100 for a, b in zip(x, y) if b > 0]
 # With dead edges dropped, a cell cut off from its input runs almost nothing (its output is a constant): the mean
 # error is dominated by those few, so the median is printed too.
-print(f"dead edges {context}: {len(x)} archs, Spearman {pearson(ranks(x), ranks(y)):.4f}, Kendall {kendall(x, y):.4f}, "
+print(f"dead edges {context}: {len(x)} archs, Spearman {spearman(x, y):.4f}, Kendall {kendall(x, y):.4f}, "
       f"MAPE {statistics.fmean(errors):.1f}%, median APE {statistics.median(errors):.1f}%")
 PY
 done
