@@ -72,18 +72,8 @@ struct AccuracySurrogate {
 
     /// Solves `(K + ridge·I) w = y - mean` with the stored factor.
     private mutating func refit() {
-        let m = archs.count
-        mean = targets.reduce(0, +) / Double(m)
-        var x = targets.map { $0 - mean }
-        for i in 0..<m {
-            for k in 0..<i { x[i] -= factor[i * capacity + k] * x[k] }
-            x[i] /= factor[i * capacity + i]
-        }
-        for i in stride(from: m - 1, through: 0, by: -1) {
-            for k in (i + 1)..<m { x[i] -= factor[k * capacity + i] * x[k] }
-            x[i] /= factor[i * capacity + i]
-        }
-        weights = x
+        mean = targets.reduce(0, +) / Double(archs.count)
+        weights = CholeskyFactor.solve(lower: factor, stride: capacity, targets.map { $0 - mean })
     }
 
     /// The predicted accuracy of `arch`.

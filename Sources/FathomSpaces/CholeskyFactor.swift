@@ -32,16 +32,22 @@ public struct CholeskyFactor: Sendable {
     /// `x` with `A x = b`.
     /// - Complexity: O(n²).
     public func solve(_ b: [Double]) -> [Double] {
-        let n = order
-        precondition(b.count == n, "CholeskyFactor.solve: \(b.count) entries for order \(n)")
+        Self.solve(lower: lower, stride: order, b)
+    }
+
+    /// `x` with `L Lᵀ x = b` for a lower-triangular `L` stored row-major with `stride` entries per row (a factor grown
+    /// in place keeps spare columns), of order `b.count`.
+    /// - Complexity: O(n²).
+    public static func solve(lower: [Double], stride: Int, _ b: [Double]) -> [Double] {
+        let n = b.count
         var x = b
         for i in 0..<n {
-            for k in 0..<i { x[i] -= lower[i * n + k] * x[k] }
-            x[i] /= lower[i * n + i]
+            for k in 0..<i { x[i] -= lower[i * stride + k] * x[k] }
+            x[i] /= lower[i * stride + i]
         }
-        for i in stride(from: n - 1, through: 0, by: -1) {
-            for k in (i + 1)..<n { x[i] -= lower[k * n + i] * x[k] }
-            x[i] /= lower[i * n + i]
+        for i in Swift.stride(from: n - 1, through: 0, by: -1) {
+            for k in (i + 1)..<n { x[i] -= lower[k * stride + i] * x[k] }
+            x[i] /= lower[i * stride + i]
         }
         return x
     }
