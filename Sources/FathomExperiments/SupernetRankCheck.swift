@@ -8,17 +8,20 @@ import Foundation
 /// Kendall's τ-b and Spearman's ρ of the supernet's accuracy against the mean standalone accuracy.
 public struct SupernetRankCheck {
     /// One architecture's two accuracies.
-    public struct Row: Encodable, Sendable {
+    public struct Row: Codable, Sendable {
         public let arch: String
         public let supernet: Double
         public let standalone: Double
     }
 
     /// The check's outcome.
-    public struct Result: Encodable, Sendable {
+    public struct Result: Codable, Sendable {
         public let kendall: Double
         public let spearman: Double
         public let archs: [Row]
+        /// The standalone training each architecture got (what a reuse must match).
+        public let standalone_epochs: Int
+        public let standalone_seeds: Int
     }
 
     public let supernet: TrainedSupernet
@@ -26,6 +29,9 @@ public struct SupernetRankCheck {
     public let epochs: Int
     public let seeds: Int
     public let seed: UInt64
+    /// Standalone accuracies already known (a previous check's, with the same epochs, seeds and data), by canonical
+    /// architecture string: those architectures are not trained again, so supernets can be compared cheaply.
+    public var knownStandalone: [String: Double] = [:]
 
     public init(supernet: TrainedSupernet, count: Int, epochs: Int, seeds: Int, seed: UInt64) {
         self.supernet = supernet
@@ -42,6 +48,12 @@ public struct SupernetRankCheck {
         var rows: [Row] = []
         for (index, arch) in archs.enumerated() {
             let shared = try supernet.extractor.accuracy(of: arch)
+            if let known = knownStandalone[space.format(arch)] {
+                let row = Row(arch: space.format(arch), supernet: shared, standalone: known)
+                rows.append(row)
+                progress(index + 1, archs.count, row)
+                continue
+            }
             var total = 0.0
             for k in 0..<seeds {
                 var config = supernet.config
@@ -58,6 +70,7 @@ public struct SupernetRankCheck {
             progress(index + 1, archs.count, row)
         }
         return Result(kendall: RankMetrics.kendallTauB(rows.map(\.supernet), rows.map(\.standalone)),
-                      spearman: RankMetrics.spearman(rows.map(\.supernet), rows.map(\.standalone)), archs: rows)
+                      spearman: RankMetrics.spearman(rows.map(\.supernet), rows.map(\.standalone)), archs: rows,
+                      standalone_epochs: epochs, standalone_seeds: seeds)
     }
 }

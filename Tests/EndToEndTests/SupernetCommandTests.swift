@@ -47,6 +47,22 @@ import Glibc
         let file = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: w.out("subnet.json")))) as? [String: Any]
         #expect(file?["arch"] as? String == Self.arch)
         #expect((file?["layers"] as? [Any])?.isEmpty == false)
+
+        // Rank fidelity on three architectures, then again reusing the standalone accuracies of the first check.
+        let rankArguments = ["supernet", "rank-check", "--checkpoint", w.out("run"), "--sample", "3", "--standalone-epochs", "1",
+                             "--standalone-seeds", "1", "--seed", "0", "--json"]
+        let ranked = try FathomProcess.run(rankArguments)
+        #expect(ranked.status == 0, "\(ranked.stderr)")
+        let first = try #require(ranked.jsonLines.first)
+        #expect(first["kendall"] is Double && first["spearman"] is Double && (first["archs"] as? [Any])?.count == 3)
+        try Data(ranked.stdout.utf8).write(to: URL(fileURLWithPath: w.out("rank.json")))
+        let reused = try FathomProcess.run(rankArguments + ["--standalone-from", w.out("rank.json")])
+        #expect(reused.status == 0, "\(reused.stderr)")
+        func standalone(_ result: [String: Any]?) -> [Double] { (result?["archs"] as? [[String: Any]] ?? []).compactMap { $0["standalone"] as? Double } }
+        #expect(standalone(reused.jsonLines.first) == standalone(first) && standalone(first).count == 3)
+        let mismatched = try FathomProcess.run(["supernet", "rank-check", "--checkpoint", w.out("run"), "--sample", "3", "--standalone-epochs", "2",
+                                                "--standalone-seeds", "1", "--standalone-from", w.out("rank.json")])
+        #expect(mismatched.status != 0 && mismatched.stderr.contains("trained 1 epochs"))
     }
 
     @Test func trainsOneArchitectureAndBenchmarksTraining() throws {

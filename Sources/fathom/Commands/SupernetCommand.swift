@@ -95,6 +95,8 @@ struct SupernetCommand: ParsableCommand {
         @Option(help: "Epochs of each standalone training.") var standaloneEpochs: Int = 3
         @Option(help: "Standalone seeds per architecture (their accuracies are averaged).") var standaloneSeeds: Int = 2
         @Option(help: "Seed of the architecture sample.") var seed: UInt64 = 0
+        @Option(help: "A previous check's --json output (same data, standalone epochs and seeds): its standalone accuracies are reused, so only the supernet is scored again.")
+        var standaloneFrom: String?
         @Flag(help: "Print one JSON object.") var json = false
 
         func validate() throws {
@@ -104,13 +106,27 @@ struct SupernetCommand: ParsableCommand {
 
         func run() throws {
             let supernet = try TrainedSupernet(directory: URL(fileURLWithPath: checkpoint))
-            let check = SupernetRankCheck(supernet: supernet, count: sample, epochs: standaloneEpochs, seeds: standaloneSeeds, seed: seed)
+            var check = SupernetRankCheck(supernet: supernet, count: sample, epochs: standaloneEpochs, seeds: standaloneSeeds, seed: seed)
+            if let standaloneFrom { check.knownStandalone = try previousStandalone(standaloneFrom) }
             let result = try check.run { done, total, row in
                 FileHandle.standardError.write(Data(String(format: "rank-check %d/%d: supernet %.4f, standalone %.4f  %@\n",
                                                            done, total, row.supernet, row.standalone, row.arch).utf8))
             }
             if json { return try printJSONLine(result) }
             print(String(format: "Kendall τ %.3f, Spearman ρ %.3f over %d architectures", result.kendall, result.spearman, result.archs.count))
+        }
+
+        /// The standalone accuracies of a previous check's JSON, refused unless its standalone training matches this one's.
+        private func previousStandalone(_ path: String) throws -> [String: Double] {
+            guard let data = FileManager.default.contents(atPath: path),
+                  let previous = try? JSONDecoder().decode(SupernetRankCheck.Result.self, from: data) else {
+                throw ValidationError("--standalone-from: '\(path)' is not the JSON output of `fathom supernet rank-check --json`")
+            }
+            guard previous.standalone_epochs == standaloneEpochs, previous.standalone_seeds == standaloneSeeds else {
+                throw ValidationError("--standalone-from: '\(path)' trained \(previous.standalone_epochs) epochs × \(previous.standalone_seeds) seeds, "
+                                      + "this check asks \(standaloneEpochs) × \(standaloneSeeds)")
+            }
+            return Dictionary(previous.archs.map { ($0.arch, $0.standalone) }, uniquingKeysWith: { first, _ in first })
         }
     }
 }
