@@ -20,6 +20,11 @@ import FathomSpaces
 /// queries from about 0.20 to 0.13 points over HELP's 19 devices and three budgets. On a measured source neighbours
 /// are proposed in random order and restarts are plain feasible samples, so each query costs about one measurement.
 /// First improvement rather than best improvement: a step costs only the queries up to the first better neighbour.
+///
+/// Neighbours of equal latency (common on devices that report whole milliseconds) are ordered by the accuracy a
+/// surrogate fitted to the queries so far predicts (Frank-Wolfe's ``AccuracySurrogate``), most promising first. On
+/// HELP's NB201 tables (19 devices, 3 budgets, 20 seeds) this lowered the mean regret from 0.047 to 0.044 points, most
+/// on the whole-millisecond phones at the 25th-percentile budget (essential_ph_1 0.194 → 0.063, samsung_s7 0.205 → 0.154).
 public struct LocalSearch: SearchStrategy {
     public let name = "local"
     /// Feasible random samples a restart chooses the slowest of.
@@ -39,13 +44,14 @@ public struct LocalSearch: SearchStrategy {
             throw SearchError.invalidSetting(name: "local restart pool", value: "\(restartPool)", expected: "a positive count")
         }
         return try SearchSession.run(name, request, accuracy: accuracy, latency: latency) { session in
+            var surrogate = AccuracySurrogate(pairWeight: 0.5, ridge: 0.03, layout: ChoiceLayout(choices: session.space.genes.map(\.choices)))
             var current = try restart(session)
             while let here = current, !session.isDone {
                 var ring = session.space.neighbours(of: here.arch), seen = Set(ring + [here.arch])
-                current = try firstImprovement(on: here, among: ring, limit: .max, session)
+                current = try firstImprovement(on: here, among: ring, limit: .max, session, &surrogate)
                 for probes in wideProbes where current == nil && session.latencyIsCheap {
                     ring = nextRing(ring, seen: &seen, session.space)
-                    current = try firstImprovement(on: here, among: ring, limit: probes, session)
+                    current = try firstImprovement(on: here, among: ring, limit: probes, session, &surrogate)
                 }
                 if current == nil { current = try restart(session) }
             }
@@ -54,8 +60,10 @@ public struct LocalSearch: SearchStrategy {
     }
 
     /// Proposes up to `limit` of `neighbours` in ``order(_:_:)`` and returns the first more accurate than `here`.
-    private func firstImprovement(on here: Candidate, among neighbours: [Architecture], limit: Int, _ session: SearchSession) throws -> Candidate? {
-        for neighbour in try order(session.rng.shuffled(neighbours), session).prefix(limit) where !session.isDone {
+    private func firstImprovement(on here: Candidate, among neighbours: [Architecture], limit: Int, _ session: SearchSession,
+                                  _ surrogate: inout AccuracySurrogate) throws -> Candidate? {
+        for candidate in session.queried[surrogate.count...] { surrogate.add(candidate.arch, accuracy: candidate.accuracy) }
+        for neighbour in try order(session.rng.shuffled(neighbours), session, surrogate).prefix(limit) where !session.isDone {
             if let next = try session.propose(neighbour), next.accuracy > here.accuracy { return next }
         }
         return nil
@@ -71,14 +79,17 @@ public struct LocalSearch: SearchStrategy {
     }
 
     /// The neighbours to propose, in order: on a cheap latency source the feasible unqueried ones from the slowest
-    /// (ties in the shuffled order); on a measured one, the shuffled order itself, each measured only when proposed.
-    private func order(_ shuffled: [Architecture], _ session: SearchSession) throws -> [Architecture] {
+    /// (equal latencies by the surrogate's prediction, then in the shuffled order); on a measured one, the shuffled
+    /// order itself, each measured only when proposed.
+    private func order(_ shuffled: [Architecture], _ session: SearchSession, _ surrogate: AccuracySurrogate) throws -> [Architecture] {
         guard session.latencyIsCheap else { return shuffled }
-        var neighbours: [(arch: Architecture, ms: Double)] = []
+        var neighbours: [(arch: Architecture, ms: Double, predicted: Double)] = []
         for neighbour in shuffled where !session.isQueried(neighbour) {
-            if try session.isFeasible(neighbour) { neighbours.append((neighbour, try session.latency(of: neighbour).ms)) }
+            if try session.isFeasible(neighbour) {
+                neighbours.append((neighbour, try session.latency(of: neighbour).ms, surrogate.count > 0 ? surrogate.predict(neighbour) : 0))
+            }
         }
-        return neighbours.enumerated().sorted { ($0.element.ms, -$0.offset) > ($1.element.ms, -$1.offset) }.map(\.element.arch)
+        return neighbours.enumerated().sorted { ($0.element.ms, $0.element.predicted, -$0.offset) > ($1.element.ms, $1.element.predicted, -$1.offset) }.map(\.element.arch)
     }
 
     /// Proposes the slowest of up to `restartPool` feasible, unqueried random samples (drawn by rejection, costing
