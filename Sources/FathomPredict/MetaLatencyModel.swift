@@ -53,7 +53,11 @@ public enum MetaModelFile {
     public static func load(_ path: String, space: SearchSpace? = nil) throws -> (model: any MetaLatencyModel, space: SearchSpace) {
         switch try PredictorFile.header(of: path).kind {
         case DeviceMixtureModel.fileKind:
-            return try PredictorFile.loadModel(DeviceMixtureModel.self, kind: DeviceMixtureModel.fileKind, from: path, space: space)
+            let (model, space) = try PredictorFile.loadModel(DeviceMixtureModel.self, kind: DeviceMixtureModel.fileKind, from: path, space: space)
+            guard !model.bases.isEmpty, model.bases.allSatisfy({ $0.weights.count == space.oneHotLength }) else {
+                throw PredictError.corruptModel(file: path, detail: "its device bases do not fit the encoding of space '\(space.name)' (\(space.oneHotLength) columns)")
+            }
+            return (model, space)
         case MetaLearnedModel.fileKind:
             let (model, space) = try MetaLearnedModel.load(path, space: space)
             return (model, space)

@@ -125,6 +125,10 @@ import Testing
                                                     expected: "a meta-trained model (help-meta, mixture-meta)")) {
             try MetaModelFile.load(adaptedPath)
         }
+        let corrupt = folder.appendingPathComponent("corrupt.json").path
+        let text = try String(contentsOfFile: metaPath, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"weights\":[", with: "\"weights\":[0,").write(toFile: corrupt, atomically: true, encoding: .utf8)
+        #expect(throws: PredictError.self) { try MetaModelFile.load(corrupt) }
         #expect(throws: PredictError.tooFewMeasurements(device: "new", count: 1, needed: 2)) {
             try model.adapt(encodings: [data.encoding(row: 0)], latencies: [latencies[0]], device: "new")
         }
