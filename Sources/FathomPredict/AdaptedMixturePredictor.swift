@@ -36,19 +36,19 @@ public struct AdaptedMixturePredictor: LatencyPredictor {
         guard model.archs.count == model.latencies.count else {
             throw PredictError.corruptModel(file: "model", detail: "\(model.archs.count) architectures but \(model.latencies.count) latencies")
         }
-        guard model.meta.bases.allSatisfy({ $0.weights.count == space.oneHotLength }) else {
+        guard model.meta.bases.allSatisfy({ $0.weights.count == space.choiceOneHotLength }) else {
             throw PredictError.corruptModel(file: "model", detail: "its bases do not fit the encoding of space '\(space.name)'")
         }
         let archs = DeadLayerContext.executed(try model.archs.map(space.parse), space: space, dropsDeadLayers: model.dropsDeadLayers)
         self.model = model
         self.space = space
-        adaptation = try model.meta.adapt(encodings: archs.map { space.oneHot($0).map(Double.init) }, latencies: model.latencies,
+        adaptation = try model.meta.adapt(encodings: archs.map(space.choiceOneHot), latencies: model.latencies,
                                           device: model.device)
     }
 
     public func predict(_ archs: [Architecture]) throws -> [Double] {
         DeadLayerContext.executed(archs, space: space, dropsDeadLayers: model.dropsDeadLayers).map {
-            adaptation.latency(space.oneHot($0).map(Double.init))
+            adaptation.latency(space.choiceOneHot($0))
         }
     }
 

@@ -20,7 +20,7 @@ extension DeviceMixtureModel {
         }
     }
 
-    /// Adapts to a device from its measured `latencies` (ms) of architectures with the given one-hot `encodings`:
+    /// Adapts to a device from its measured `latencies` (ms) of architectures with the given `encodings` (``SearchSpace/choiceOneHot(_:)``):
     /// for every `(τ, σ²)` of the grid the evidence of each basis, the grid point with the largest total evidence,
     /// and the evidence-weighted mixture of the bases' posterior means there.
     ///

@@ -3,10 +3,10 @@ import FathomSpaces
 /// Fathom's few-shot latency model: a new device is taken to be one of the known devices, stretched and corrected.
 ///
 /// Meta-training fits one *basis* per known device: a ridge regression of its latencies (divided by their median)
-/// on the space's one-hot encoding, over HELP's whole adaptation pool. Latency is close to additive in the
-/// layers' choices on every device of HELP's data (on NAS-Bench-201 such a fit ranks the held-out test queries
-/// with Spearman 0.85–0.999), but the per-choice costs differ from device to device, and 10 measurements cannot
-/// fit 30–145 costs alone. So adaptation (``adapt(encodings:latencies:)``) asks, for each known device `k`, how
+/// on the choices of the architecture's genes (``SearchSpace/choiceOneHot(_:)``), over HELP's whole adaptation pool.
+/// Latency is close to additive in those choices on every device of HELP's data (on NAS-Bench-201 such a fit ranks
+/// the held-out test queries with Spearman 0.85–0.999), but the per-choice costs differ from device to device, and
+/// 10 measurements cannot fit 30–198 costs alone. So adaptation (``adapt(encodings:latencies:device:)``) asks, for each known device `k`, how
 /// well the measurements fit `a + b·f_k(x) + δ·x` (with `f_k` the basis, a broad Gaussian prior on the offset
 /// `a`, `b ~ N(1, 1)` and `δ ~ N(0, τ²)`, noise variance `σ²`): the Bayesian linear regression's evidence weighs
 /// the devices, and its posterior mean gives each one's fit. The prediction is the evidence-weighted mixture, a

@@ -61,7 +61,7 @@ public enum MetaEvaluation {
                                actual: queries.map { device.latencies[$0] })
     }
 
-    /// Not a few-shot predictor but a yardstick for one: the device mixture's basis (a ridge fit on the one-hot
+    /// Not a few-shot predictor but a yardstick for one: the device mixture's basis (a ridge fit on the gene-choice
     /// encoding) fitted to the device's whole trimmed adaptation pool, scored on the same test queries. It shows what
     /// an additive latency model can reach on the device's data, noise included.
     ///

@@ -54,8 +54,8 @@ public enum MetaModelFile {
         switch try PredictorFile.header(of: path).kind {
         case DeviceMixtureModel.fileKind:
             let (model, space) = try PredictorFile.loadModel(DeviceMixtureModel.self, kind: DeviceMixtureModel.fileKind, from: path, space: space)
-            guard !model.bases.isEmpty, model.bases.allSatisfy({ $0.weights.count == space.oneHotLength }) else {
-                throw PredictError.corruptModel(file: path, detail: "its device bases do not fit the encoding of space '\(space.name)' (\(space.oneHotLength) columns)")
+            guard !model.bases.isEmpty, model.bases.allSatisfy({ $0.weights.count == space.choiceOneHotLength }) else {
+                throw PredictError.corruptModel(file: path, detail: "its device bases do not fit the encoding of space '\(space.name)' (\(space.choiceOneHotLength) columns)")
             }
             return (model, space)
         case MetaLearnedModel.fileKind:

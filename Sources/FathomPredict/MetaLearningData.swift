@@ -41,9 +41,9 @@ public struct MetaLearningData: Sendable {
     /// The reference architectures.
     public var references: [Architecture] { referenceRows.map { architectures[$0] } }
 
-    /// A row's one-hot encoding (``SearchSpace/oneHot(_:)``).
+    /// A row's encoding for additive latency models (``SearchSpace/choiceOneHot(_:)``).
     func encoding(row: Int) -> [Double] {
-        space.oneHot(architectures[row]).map(Double.init)
+        space.choiceOneHot(architectures[row])
     }
 
     /// `name`'s latencies, pools and embedding.

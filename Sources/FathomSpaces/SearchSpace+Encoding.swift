@@ -20,6 +20,25 @@ extension SearchSpace {
         }
     }
 
+    /// The length of ``choiceOneHot(_:)``'s vectors: one column per choice of every gene.
+    public var choiceOneHotLength: Int { genes.reduce(0) { $0 + $1.choices } }
+
+    /// Every active gene's choice as a one-hot, genes in order (an inactive gene, such as a block past an elastic
+    /// stage's depth, is all zeros). Finer than ``oneHot(_:)`` for chain spaces (a layer's op as one choice, not a
+    /// kernel plus a variant) and with the depths for elastic ones: the columns of an additive latency model.
+    ///
+    /// - Complexity: O(``choiceOneHotLength``).
+    public func choiceOneHot(_ arch: Architecture) -> [Double] {
+        var vector = [Double](repeating: 0, count: choiceOneHotLength)
+        var offset = 0
+        for (index, gene) in genes.enumerated() {
+            let value = arch.genes[index]
+            if value >= 0, isActive(index, in: arch) { vector[offset + value] = 1 }
+            offset += gene.choices
+        }
+        return vector
+    }
+
     /// The architecture as a vector of zeros and ones (layout above).
     ///
     /// - Complexity: O(``oneHotLength``).

@@ -61,6 +61,31 @@ import Testing
         }
     }
 
+    /// One column per (gene, choice), only active genes set: NB201 as its one-hot, an FBNet layer's op (skip included) as
+    /// one choice, an OFA block past its stage's depth all zeros.
+    @Test func choiceOneHotSetsOneColumnPerActiveGene() throws {
+        let cell = try SearchSpace.load("nasbench201")
+        let cellArch = try cell.parse("|nor_conv_3x3~0|+|none~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_1x1~1|nor_conv_3x3~2|")
+        #expect(cell.choiceOneHot(cellArch) == cell.oneHot(cellArch).map(Double.init))
+
+        let fbnet = try SearchSpace.load("fbnet")
+        #expect(fbnet.choiceOneHotLength == 22 * 9)
+        for arch in fbnet.sample(count: 5, seed: 3) {
+            let vector = fbnet.choiceOneHot(arch)
+            #expect(vector.filter { $0 == 1 }.count == 22 && vector.reduce(0, +) == 22)
+            for (layer, op) in arch.genes.enumerated() { #expect(vector[layer * 9 + op] == 1) }
+        }
+
+        let ofa = try SearchSpace.load("ofa-mbv3")
+        let shallow = try ofa.elasticArchitecture(kernels: Array(repeating: 7, count: 20), expands: Array(repeating: 6, count: 20),
+                                                  depths: [2, 2, 2, 2, 2], resolution: 224)
+        let deep = try ofa.elasticArchitecture(kernels: Array(repeating: 7, count: 20), expands: Array(repeating: 6, count: 20),
+                                               depths: [4, 4, 4, 4, 4], resolution: 224)
+        let active = (0..<ofa.genes.count).filter { ofa.isActive($0, in: shallow) && shallow.genes[$0] >= 0 }.count
+        #expect(ofa.choiceOneHot(shallow).reduce(0, +) == Double(active))
+        #expect(ofa.choiceOneHot(deep).reduce(0, +) > ofa.choiceOneHot(shallow).reduce(0, +), "the deeper net sets its extra blocks")
+    }
+
     @Test func nasbench201GraphHasBRPNASsNodesAndHELPsGlobalNode() throws {
         let space = try SearchSpace.load("nasbench201")
         let arch = try space.parse("|nor_conv_3x3~0|+|none~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_1x1~1|nor_conv_3x3~2|")

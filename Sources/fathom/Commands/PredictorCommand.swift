@@ -21,7 +21,7 @@ struct PredictorCommand: ParsableCommand {
             Devices and pools follow HELP's split for the space (device-measurements/help/*/README.md). The reference \
             architectures are read from hardware_embedding_index.csv next to the data.
             --method mixture (default): Fathom's device mixture. One latency function per known device (a ridge fit on the \
-            space's one-hot encoding over HELP's adaptation pool); a new device is fitted as the evidence-weighted mixture \
+            choices of the architecture's genes over HELP's adaptation pool); a new device is fitted as the evidence-weighted mixture \
             of those functions, each stretched and corrected by Bayesian linear regression on its measurements. It has \
             nothing to select on the meta-valid devices, so they serve as known devices too. Takes seconds.
             --method help: HELP's Meta-SGD predictor with its hardware-conditioned inference network, trained for \
