@@ -49,6 +49,8 @@ public struct SearchBenchmark {
     /// With ``searchLatency``: predictions within this fraction of the budget are checked on the table
     /// (``BorderlineCheckedLatencySource``), as a search would measure them.
     public var borderlineBand: Double?
+    /// The most borderline checks per search.
+    public var borderlineMaxChecks = Int.max
 
     public init(space: SearchSpace, accuracy: any AccuracySource, latencyTable: ArchitectureTable, devices: [String],
                 budgets: [String], strategies: [any SearchStrategy], seeds: Int, queries: Int) throws {
@@ -91,7 +93,8 @@ public struct SearchBenchmark {
         for seed in 0..<seeds {
             let request = SearchRequest(space: space, latencyBudgetMs: budgetMs, queries: queries, seed: UInt64(seed))
             let start = Date()
-            let checked = borderlineBand.map { BorderlineCheckedLatencySource(predicted: searched, truth: table, budgetMs: budgetMs, band: $0) }
+            let checked = borderlineBand.map { BorderlineCheckedLatencySource(predicted: searched, truth: table, budgetMs: budgetMs, band: $0,
+                                                                                 maxChecks: borderlineMaxChecks) }
             let result = try strategy.search(request, accuracy: accuracy, latency: checked ?? searched)
             seconds += Date().timeIntervalSince(start)
             checks += checked?.checks ?? 0

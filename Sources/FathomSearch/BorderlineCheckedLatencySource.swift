@@ -11,14 +11,17 @@ public final class BorderlineCheckedLatencySource: LatencySource {
     public let truth: any LatencySource
     public let budgetMs: Double
     public let band: Double
+    /// The most answers taken from `truth`; past it the predictions decide (and verification still checks the answer).
+    public let maxChecks: Int
     /// Answers taken from `truth` so far.
     public private(set) var checks = 0
 
-    public init(predicted: any LatencySource, truth: any LatencySource, budgetMs: Double, band: Double) {
+    public init(predicted: any LatencySource, truth: any LatencySource, budgetMs: Double, band: Double, maxChecks: Int = .max) {
         self.predicted = predicted
         self.truth = truth
         self.budgetMs = budgetMs
         self.band = band
+        self.maxChecks = maxChecks
     }
 
     public var id: String { predicted.id }
@@ -26,7 +29,7 @@ public final class BorderlineCheckedLatencySource: LatencySource {
 
     public func latency(of arch: Architecture) throws -> LatencyEstimate {
         let estimate = try predicted.latency(of: arch)
-        guard abs(estimate.ms - budgetMs) <= band * budgetMs else { return estimate }
+        guard checks < maxChecks, abs(estimate.ms - budgetMs) <= band * budgetMs else { return estimate }
         checks += 1
         return try truth.latency(of: arch)
     }

@@ -112,6 +112,10 @@ import Testing
         #expect(checked.status == 0, "\(checked.stderr)")
         let checkedJSON = try #require(checked.jsonLines.first)
         #expect((checkedJSON["borderline_checks"] as? Int ?? 0) > 0)
+        let capped = try FathomProcess.run(["search", "nasbench201", "--accuracy", Self.accuracy, "--latency", "predictor:\(model.path)",
+                                            "--verify", Self.latency, "--budget-ms", "8", "--strategy", "evolution", "--queries", "60",
+                                            "--seed", "1", "--borderline", "0.3", "--max-checks", "2", "--json"])
+        #expect(capped.status == 0 && capped.jsonLines.first?["borderline_checks"] as? Int == 2, "\(capped.stderr)")
         #expect((checkedJSON["latency_ms"] as? Double ?? .infinity) <= 8)
         let misuse = try search(["--budget-ms", "8", "--borderline", "0.1"])
         #expect(misuse.status != 0 && misuse.stderr.contains("--borderline checks a predictor"))

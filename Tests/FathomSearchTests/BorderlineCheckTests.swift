@@ -33,6 +33,12 @@ import Testing
             }
         }
         #expect(expectedChecks > 0 && checked.checks == expectedChecks)
+
+        // With a cap, checks stop there and the predictions decide.
+        let capped = BorderlineCheckedLatencySource(predicted: Optimistic(problem: problem), truth: TableLatency(problem: problem),
+                                                    budgetMs: problem.budgetMs, band: 0.2, maxChecks: 3)
+        let answers = try problem.architectures.prefix(200).map { try capped.latency(of: $0).origin }
+        #expect(capped.checks == 3 && answers.filter { $0 == .table(column: "synthetic") }.count == 3)
     }
 
     /// With a band wide enough to cover the predictor's error at the budget, every feasibility decision near the budget
