@@ -68,8 +68,7 @@ public struct LocalAdaptation {
         let unconverged = measurements.filter { !$0.converged }.count
         if unconverged > 0 { log("note: \(unconverged) of \(measurements.count) measurements did not reach a ±2% interval") }
         let device = session.device.id
-        var dropsDeadLayers = false
-        if case .cell = space.family { dropsDeadLayers = !settings.context.keepsDeadEdges }
+        let dropsDeadLayers = DeadLayerContext.flag(dropsDeadLayers: !settings.context.keepsDeadEdges, space: space) == true
         let predictor = try meta.adapted(space: space, device: device, archs: plan.archs, latencies: measurements.map(\.summary.medianMs),
                                          seed: seed, dropsDeadLayers: dropsDeadLayers)
         try PredictorFile.save(predictor, to: out)

@@ -36,7 +36,7 @@ public struct AdaptedMixturePredictor: LatencyPredictor {
         guard model.archs.count == model.latencies.count else {
             throw PredictError.corruptModel(file: "model", detail: "\(model.archs.count) architectures but \(model.latencies.count) latencies")
         }
-        guard model.meta.bases.allSatisfy({ $0.weights.count == space.choiceOneHotLength }) else {
+        guard model.meta.fits(space) else {
             throw PredictError.corruptModel(file: "model", detail: "its bases do not fit the encoding of space '\(space.name)'")
         }
         let archs = DeadLayerContext.executed(try model.archs.map(space.parse), space: space, dropsDeadLayers: model.dropsDeadLayers)

@@ -16,7 +16,7 @@ extension DeviceMixtureModel {
 
         /// The latency in ms at an encoding.
         public func latency(_ encoding: [Double]) -> Double {
-            scale * zip(weights, encoding).reduce(bias) { $0 + $1.0 * $1.1 }
+            scale * (bias + DeviceMixtureModel.dot(weights, encoding))
         }
     }
 
@@ -26,10 +26,10 @@ extension DeviceMixtureModel {
     ///
     /// - Throws: `PredictError.tooFewMeasurements` with fewer than 2 measurements or a median latency of 0.
     public func adapt(encodings: [[Double]], latencies: [Double], device: String) throws -> Adaptation {
-        let scale = Self.median(latencies)
+        let scale = RankMetrics.median(latencies)
         guard latencies.count >= 2, scale > 0 else { throw PredictError.tooFewMeasurements(device: device, count: latencies.count, needed: 2) }
         let targets = latencies.map { $0 / scale }
-        let gram = encodings.map { a in encodings.map { b in zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } } }
+        let gram = encodings.map { a in encodings.map { b in Self.dot(a, b) } }
         let values = bases.map { basis in encodings.map(basis.value) }
         var best: (evidence: Double, fits: [ComponentFit], correction: Double, noise: Double)?
         for correction in settings.corrections {
@@ -47,11 +47,11 @@ extension DeviceMixtureModel {
         var weights = [Double](repeating: 0, count: width), bias = 0.0
         for ((basis, fit), share) in zip(zip(bases, best.fits), deviceWeights) where share > 0 {
             // The component's posterior mean as one linear model: a + b·(bias_k + w_k·x) + δ·x.
-            var correction = [Double](repeating: 0, count: width)
+            var weightedEncodings = [Double](repeating: 0, count: width)  // Xᵀα: δ is τ² times this.
             for (encoding, coefficient) in zip(encodings, fit.dual) {
-                for i in 0..<width where encoding[i] != 0 { correction[i] += coefficient * encoding[i] }
+                for i in 0..<width where encoding[i] != 0 { weightedEncodings[i] += coefficient * encoding[i] }
             }
-            for i in 0..<width { weights[i] += share * (fit.stretch * basis.weights[i] + best.correction * best.correction * correction[i]) }
+            for i in 0..<width { weights[i] += share * (fit.stretch * basis.weights[i] + best.correction * best.correction * weightedEncodings[i]) }
             bias += share * (fit.offset + fit.stretch * basis.bias)
         }
         return Adaptation(scale: scale, weights: weights, bias: bias, correction: best.correction, noiseVariance: best.noise,
@@ -87,10 +87,9 @@ extension DeviceMixtureModel {
             return ComponentFit(logEvidence: -.infinity, dual: Array(repeating: 0, count: n), offset: 0, stretch: 1)
         }
         let dual = factor.solve(residual)
-        let quadratic = zip(residual, dual).reduce(0) { $0 + $1.0 * $1.1 }
-        return ComponentFit(logEvidence: -0.5 * (quadratic + factor.logDeterminant), dual: dual,
+        return ComponentFit(logEvidence: -0.5 * (Self.dot(residual, dual) + factor.logDeterminant), dual: dual,
                             offset: settings.offsetVariance * dual.reduce(0, +),
-                            stretch: 1 + settings.stretchVariance * zip(f, dual).reduce(0) { $0 + $1.0 * $1.1 })
+                            stretch: 1 + settings.stretchVariance * Self.dot(f, dual))
     }
 
     /// `log(mean(exp(values)))`, computed without overflow.

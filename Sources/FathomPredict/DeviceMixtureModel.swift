@@ -47,7 +47,7 @@ public struct DeviceMixtureModel: Sendable, Codable, Equatable {
 
         /// The basis at an encoding.
         func value(_ encoding: [Double]) -> Double {
-            zip(weights, encoding).reduce(bias) { $0 + $1.0 * $1.1 }
+            bias + DeviceMixtureModel.dot(weights, encoding)
         }
     }
 
@@ -69,7 +69,7 @@ public struct DeviceMixtureModel: Sendable, Codable, Equatable {
         let measured = try devices.map { device in try data.table.latencies(device: device) }.map { latencies in rows.map { latencies[$0] } }
         let counted = try settings.proxies.map { proxy in try rows.map { try proxy.value(data.architectures[$0], in: data.space) } }
         bases = try zip(devices + settings.proxies.map(\.rawValue), measured + counted).map { device, values in
-            let median = Self.median(values)
+            let median = RankMetrics.median(values)
             guard median > 0 else { throw PredictError.constantLatencies(device: device, what: "adaptation-pool (median 0 ms)") }
             guard let (weights, bias) = Self.ridgeFit(encodings, values.map { $0 / median }, ridge: settings.ridge) else {
                 throw PredictError.singularFit(device: device)
@@ -95,10 +95,14 @@ public struct DeviceMixtureModel: Sendable, Codable, Equatable {
         return (Array(solution.dropLast()), solution[width - 1])
     }
 
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return 0 }
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    /// Whether the bases fit `space`'s encoding (a model read from a file): one weight per column of
+    /// ``SearchSpace/choiceOneHot(_:)``, and at least one basis.
+    func fits(_ space: SearchSpace) -> Bool {
+        !bases.isEmpty && bases.allSatisfy { $0.weights.count == space.choiceOneHotLength }
+    }
+
+    /// `Σ a[i]·b[i]`.
+    static func dot(_ a: [Double], _ b: [Double]) -> Double {
+        zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
     }
 }

@@ -54,7 +54,7 @@ public enum MetaModelFile {
         switch try PredictorFile.header(of: path).kind {
         case DeviceMixtureModel.fileKind:
             let (model, space) = try PredictorFile.loadModel(DeviceMixtureModel.self, kind: DeviceMixtureModel.fileKind, from: path, space: space)
-            guard !model.bases.isEmpty, model.bases.allSatisfy({ $0.weights.count == space.choiceOneHotLength }) else {
+            guard model.fits(space) else {
                 throw PredictError.corruptModel(file: path, detail: "its device bases do not fit the encoding of space '\(space.name)' (\(space.choiceOneHotLength) columns)")
             }
             return (model, space)

@@ -28,14 +28,7 @@ public struct PredictorScores: Sendable, Equatable, Codable {
         kendall = RankMetrics.kendallTauB(predicted, actual)
         pearson = RankMetrics.pearson(predicted, actual)
         mape = RankMetrics.meanAbsolutePercentageError(predicted, actual)
-        budget = Self.median(actual)
+        budget = RankMetrics.median(actual)
         budgetAccuracy = RankMetrics.budgetDecisionAccuracy(predicted, actual, budget: budget)
-    }
-
-    private static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return .nan }
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 }

@@ -98,6 +98,14 @@ public enum RankMetrics {
         return ranks
     }
 
+    /// The middle value (the mean of the two middle values for an even count); NaN when empty.
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+
     private static func mean(_ values: [Double]) -> Double {
         values.reduce(0, +) / Double(values.count)
     }

@@ -30,15 +30,13 @@ extension BenchCommand {
         @Option(help: "Accuracy queries per search.") var queries: Int = 300
         @Option(help: "Search on a few-shot predictor instead of the table: 'mixture' (the device mixture, built without the device, adapted from the table's latencies of the 10 reference architectures); answers are verified on the table.")
         var predictor: String?
-        @Option(help: "With --predictor: predictions within this fraction of the budget are checked on the table, as a search would measure them.")
-        var borderline: Double?
-        @Option(help: "With --borderline: the most checks per search.") var maxChecks: Int?
+        @OptionGroup(title: "Borderline checks (with --predictor)") var borderline: BorderlineOptions
         @Option(help: "Also write the rows to this CSV file.") var csv: String?
         @Flag(help: "Print JSON lines instead of a table.") var json = false
 
         func validate() throws {
             guard seeds > 0, queries > 0 else { throw ValidationError("--seeds and --queries must be positive") }
-            if let maxChecks, maxChecks <= 0 || borderline == nil { throw ValidationError("--max-checks must be positive and comes with --borderline, got \(maxChecks)") }
+            if borderline.borderline != nil && predictor == nil { throw ValidationError("--borderline checks a predictor: give --predictor mixture") }
             guard predictor == nil || predictor == "mixture" else { throw ValidationError("--predictor must be 'mixture', got '\(predictor!)'") }
         }
 
@@ -56,8 +54,8 @@ extension BenchCommand {
                                                 devices: devices, budgets: budgets.split(separator: ",").map(String.init),
                                                 strategies: chosen, seeds: seeds, queries: queries)
             if predictor != nil { benchmark.searchLatency = try Self.mixtureWithout(space: searchSpace, table: path) }
-            benchmark.borderlineBand = borderline
-            benchmark.borderlineMaxChecks = maxChecks ?? .max
+            benchmark.borderlineBand = borderline.borderline
+            benchmark.borderlineMaxChecks = borderline.maxChecks ?? .max
             let rows = try benchmark.run { FileHandle.standardError.write(Data(("bench search: " + $0 + "\n").utf8)) }
             if let csv { try SearchBenchmark.csv(rows).write(toFile: csv, atomically: true, encoding: .utf8) }
             if json {

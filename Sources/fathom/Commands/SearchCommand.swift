@@ -37,9 +37,7 @@ struct SearchCommand: ParsableCommand {
     @Option(name: .customLong("max-params-m"), help: "A further hard limit: parameters in millions.") var maxParamsM: Double?
     @Option(name: .customLong("max-flops-m"), help: "A further hard limit: FLOPs in millions (NAS-Bench-201's counting).") var maxFlopsM: Double?
     @Option(help: "Ground truth that verifies the answer: measure or table:PATH:COLUMN (default: see above).") var verify: String?
-    @Option(help: "With a predictor latency: predictions within this fraction of the budget are checked on the --verify ground truth during the search (0.05: ±5%).")
-    var borderline: Double?
-    @Option(help: "With --borderline: the most checks (measurements) the search may spend; past it the predictions decide.") var maxChecks: Int?
+    @OptionGroup(title: "Borderline checks (predictor latency)") var borderline: BorderlineOptions
     @OptionGroup(title: "Measurement (measure sources)") var measurement: MeasurementOptions
     @Flag(help: "Print one JSON object.") var json = false
 
@@ -49,8 +47,6 @@ struct SearchCommand: ParsableCommand {
         for (name, value) in [("--max-params-m", maxParamsM), ("--max-flops-m", maxFlopsM)] {
             if let value, !(value.isFinite && value > 0) { throw ValidationError("\(name) must be a positive number, got \(value)") }
         }
-        if let borderline, !(borderline > 0 && borderline < 1) { throw ValidationError("--borderline must be a fraction of the budget in (0, 1), got \(borderline)") }
-        if let maxChecks, maxChecks <= 0 || borderline == nil { throw ValidationError("--max-checks must be positive and comes with --borderline, got \(maxChecks)") }
     }
 
     struct Output: Encodable {
@@ -88,10 +84,9 @@ struct SearchCommand: ParsableCommand {
         let result: SearchResult, verification: Verification
         var checked: BorderlineCheckedLatencySource?
         do {
-            if let borderline {
+            if borderline.borderline != nil {
                 guard predicted is PredictorLatencySource else { throw ValidationError("--borderline checks a predictor: give --latency predictor:MODEL.json") }
-                checked = BorderlineCheckedLatencySource(predicted: predicted, truth: try factory.verificationSource(verify, latency: latency),
-                                                         budgetMs: budgetMs, band: borderline, maxChecks: maxChecks ?? .max)
+                checked = borderline.checked(predicted, truth: try factory.verificationSource(verify, latency: latency), budgetMs: budgetMs)
             }
             result = try SearchStrategies.named(strategy).search(request, accuracy: accuracySource, latency: checked ?? predicted)
             // The search's own checks and the verification are both the ground truth's: one session serves both.
