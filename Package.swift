@@ -4,6 +4,9 @@ import PackageDescription
 /// Numeric code needs AVX2 + FMA in every configuration (debug included), otherwise SIMD FMA
 /// falls back to scalar calls. x86-64-v3 runs on every machine Fathom targets (see design.md).
 let simdFlags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=x86-64-v3"])]
+/// The AVX-512 kernels (FathomKernelsAVX512) alone are compiled for x86-64-v4; they run only where CPUID and the OS
+/// say the processor supports them (`KernelISA`).
+let wideSimdFlags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=x86-64-v4"])]
 let releaseSpeed: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
 
 let package = Package(
@@ -28,7 +31,9 @@ let package = Package(
     targets: [
         .target(name: "FathomSpaces"),
         .target(name: "FathomGraph", dependencies: ["FathomSpaces"]),
-        .target(name: "FathomKernels", swiftSettings: simdFlags + releaseSpeed),
+        .target(name: "CFathomCPU"),
+        .target(name: "FathomKernelsAVX512", swiftSettings: wideSimdFlags + releaseSpeed),
+        .target(name: "FathomKernels", dependencies: ["CFathomCPU", "FathomKernelsAVX512"], swiftSettings: simdFlags + releaseSpeed),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "FathomNN", dependencies: ["FathomKernels", "FathomGraph", "FathomSpaces", "CZlib"], swiftSettings: simdFlags + releaseSpeed),
         .target(name: "FathomPredict", dependencies: ["FathomSpaces", "FathomGraph"], swiftSettings: simdFlags + releaseSpeed),

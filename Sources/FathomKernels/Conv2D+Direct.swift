@@ -1,3 +1,5 @@
+import FathomKernelsAVX512
+
 /// Direct stride-1 convolution on NCHW planes, with no im2col and no packing: the kernel ONNX Runtime's MLAS gets
 /// from NCHWc, kept in NCHW.
 ///
@@ -7,27 +9,35 @@
 /// in every channel and tap, across row ends as well. The positions with `x ≥ Wo` (`2·padding` per row) are computed
 /// and dropped; that is the price of needing no row handling, and it is small except on the smallest planes.
 ///
-/// The micro-tile is 4 output channels × 24 positions (three `SIMD8` vectors): 12 accumulators; each (channel,
-/// tap) step loads 3 input vectors, broadcasts 4 weights read in place, and issues 12 FMAs. The bias and the
-/// activation are applied before the tile is stored.
+/// The micro-tile is 4 output channels × 24 positions (three `SIMD8` vectors) with AVX2: 12 accumulators; each
+/// (channel, tap) step loads 3 input vectors, broadcasts 4 weights read in place, and issues 12 FMAs. With AVX-512 it
+/// is 8 channels × 48 positions (`WideDirectConv`, three `SIMD16` vectors, 24 accumulators), which doubles the work per
+/// step. The bias and the activation are applied before the tile is stored.
 enum DirectConv2D {
-    static let channelsPerTile = 4
-    static let positionsPerTile = 24
+    /// Output channels whose AVX-512 tile sums are computed before they are finished and stored (64 × 48 floats: 12 KB).
+    static let wideGroup = 64
 
-    /// Whether the direct kernel can compute this convolution: stride 1, neither depthwise (which has its own
-    /// kernel) nor pointwise (a plain GEMM on the input, which SGEMM does faster).
+    /// Output channels and flat positions of one tile with the kernels of `isa`.
+    static func tile(_ isa: KernelISA) -> (channels: Int, positions: Int) {
+        isa == .avx512 ? (WideDirectConv.channelsPerTile, WideDirectConv.positionsPerTile) : (4, 24)
+    }
+
+    /// Whether the direct kernel can compute this convolution: stride 1 and not depthwise (which has its own
+    /// kernel). A pointwise convolution reads its input in place: no padding, and flat positions are the plane's.
     static func computes(_ shape: Conv2DShape) -> Bool {
-        shape.stride == 1 && !shape.isDepthwise && !shape.isPointwise
+        shape.stride == 1 && !shape.isDepthwise
     }
 
     /// Whether the automatic choice takes the direct kernel: it computes the shape and at least 80% of the positions
     /// it computes are outputs. Measured with `fathom bench conv` (3×3, one thread): 16 channels on 32×32 (93% of
     /// positions used) 86 GFLOP/s direct against 58 by panel GEMM, 32 on 16×16 (89%) 91 against 72, but 64 on 8×8
-    /// (67%) 70 against 79.
-    static func suits(_ shape: Conv2DShape) -> Bool {
-        guard computes(shape) else { return false }
-        let geometry = DirectConvGeometry(shape, rows: 0..<shape.outHeight)
-        return 5 * shape.outPlane >= 4 * geometry.tileCount * positionsPerTile
+    /// (67%) 70 against 79. A pointwise convolution takes it only with the AVX-512 tile (1×1, one thread, GFLOP/s
+    /// direct against SGEMM on the input: 16 channels on 32×32 39/35, 32 on 16×16 55/35, 96 on 14×14 78/50, 240 on
+    /// 14×14 90/73); with AVX2, SGEMM is as fast or faster (32 on 16×16 44/50, 96 on 14×14 51/65).
+    static func suits(_ shape: Conv2DShape, isa: KernelISA = .current) -> Bool {
+        guard computes(shape), !shape.isPointwise || isa == .avx512 else { return false }
+        let geometry = DirectConvGeometry(shape, rows: 0..<shape.outHeight, isa: isa)
+        return 5 * shape.outPlane >= 4 * geometry.tileCount * geometry.tilePositions
     }
 
     /// `output = activation(conv(input, weights) + bias)` for every image and group of `shape`. An image group with
@@ -35,7 +45,7 @@ enum DirectConv2D {
     /// (its own rows plus a halo of `k − 1`) into its own buffer, so that no thread waits for a shared copy.
     static func forward(
         _ shape: Conv2DShape, input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-        output: UnsafeMutablePointer<Float>, pool: ThreadPool?, activation: Activation?
+        output: UnsafeMutablePointer<Float>, pool: ThreadPool?, activation: Activation?, isa: KernelISA = .current
     ) {
         let m = shape.outChannelsPerGroup, weightsPerGroup = m * shape.patchSize
         Conv2D.forEachImageAndGroup(shape, pool: pool) { image, group, bandPool, _ in
@@ -43,13 +53,14 @@ enum DirectConv2D {
             let bands = min(bandPool?.threadCount ?? 1, shape.outHeight)
             let run = { (band: Int) in
                 let rows = shape.outHeight * band / bands..<shape.outHeight * (band + 1) / bands
-                let geometry = DirectConvGeometry(shape, rows: rows)
+                let geometry = DirectConvGeometry(shape, rows: rows, isa: isa)
                 ScratchCache.withWorkspace { workspace in
                     DirectConvJob(
                         geometry: geometry, input: geometry.padded(source, workspace: workspace),
                         weights: weights + group * weightsPerGroup, bias: bias.map { $0 + group * m },
                         output: output + (image * shape.outChannels + group * m) * shape.outPlane + rows.lowerBound * shape.outWidth,
-                        activation: activation
+                        activation: activation,
+                        tail: geometry.readsInPlace ? workspace.allocate(shape.inChannelsPerGroup * geometry.tilePositions) : nil
                     ).compute()
                 }
             }
@@ -66,38 +77,56 @@ struct DirectConvGeometry {
     let rows: Range<Int>
     /// Width of a padded input row, and the stride between output rows in flat positions.
     let rowStride: Int
-    /// Floats of one padded input plane: the band's rows and the `k − 1` rows below them.
+    /// Floats of one padded input plane (the band's rows and the `k − 1` rows below them), or of one input plane
+    /// when the input is read in place.
     let planeStride: Int
+    /// Whether tiles read the input in place (a pointwise convolution) rather than a padded copy.
+    let readsInPlace: Bool
     /// Flat output positions: the band's rows of `rowStride`.
     let positions: Int
+    /// The kernels' instruction set, and the flat positions of one of its tiles.
+    let isa: KernelISA
+    let tilePositions: Int
 
-    init(_ shape: Conv2DShape, rows: Range<Int>) {
+    init(_ shape: Conv2DShape, rows: Range<Int>, isa: KernelISA) {
         self.shape = shape
         self.rows = rows
+        self.isa = isa
+        tilePositions = DirectConv2D.tile(isa).positions
+        readsInPlace = shape.isPointwise
         rowStride = shape.inWidth + 2 * shape.padding
-        planeStride = (rows.count + shape.kernelSize - 1) * rowStride
+        planeStride = readsInPlace ? shape.inPlane : (rows.count + shape.kernelSize - 1) * rowStride
         positions = rows.count * rowStride
     }
 
-    var tileCount: Int { (positions + DirectConv2D.positionsPerTile - 1) / DirectConv2D.positionsPerTile }
+    /// Whether the tile at flat position `q` may read the input directly: always from a padded copy; in place only if
+    /// it stays inside the plane (so that the last channel's reads stay inside the input).
+    @inline(__always)
+    func tileFits(at q: Int) -> Bool {
+        !readsInPlace || rows.lowerBound * rowStride + q + tilePositions <= shape.inPlane
+    }
+
+    var tileCount: Int { (positions + tilePositions - 1) / tilePositions }
 
     /// Floats a tile reads past its first position in one plane.
-    var tileReach: Int { DirectConv2D.positionsPerTile + (shape.kernelSize - 1) * (rowStride + 1) }
+    var tileReach: Int { tilePositions + (shape.kernelSize - 1) * (rowStride + 1) }
 
     /// The input planes the band reads: a zero-padded copy in `workspace` of input rows `rows.lowerBound − padding`
-    /// onwards, followed by enough zeros that the last tile reads inside it.
+    /// onwards, followed by enough zeros that the last tile reads inside it; or, read in place, the band's first row.
     func padded(_ source: UnsafePointer<Float>, workspace: Workspace) -> UnsafePointer<Float> {
+        if readsInPlace { return source + rows.lowerBound * rowStride }
         let channels = shape.inChannelsPerGroup, p = shape.padding, w = shape.inWidth, bandRows = rows.count + shape.kernelSize - 1
-        let count = channels * planeStride + tileReach
-        let copy = workspace.allocate(count)
-        copy.update(repeating: 0, count: count)
+        let copy = workspace.allocate(channels * planeStride + tileReach)
+        // Every float is written once: a row's padding columns are zeroed, its pixels copied (no memset of the whole).
         for c in 0..<channels {
             for r in 0..<bandRows {
-                let y = rows.lowerBound - p + r
-                guard y >= 0 && y < shape.inHeight else { continue }
-                VectorMath.copy(source + (c * shape.inHeight + y) * w, to: copy + c * planeStride + r * rowStride + p, count: w)
+                let y = rows.lowerBound - p + r, row = copy + c * planeStride + r * rowStride
+                guard y >= 0 && y < shape.inHeight else { row.update(repeating: 0, count: rowStride); continue }
+                for i in 0..<p { row[i] = 0; row[p + w + i] = 0 }
+                VectorMath.copy(source + (c * shape.inHeight + y) * w, to: row + p, count: w)
             }
         }
+        (copy + channels * planeStride).update(repeating: 0, count: tileReach)
         return UnsafePointer(copy)
     }
 }
@@ -110,18 +139,97 @@ struct DirectConvJob {
     let bias: UnsafePointer<Float>?
     let output: UnsafeMutablePointer<Float>
     let activation: Activation?
+    /// Room for one tile's columns of every input channel, when the input is read in place (``tileInput(at:)``).
+    let tail: UnsafeMutablePointer<Float>?
 
     /// Computes every tile of the band for every output channel, all channels of a tile before the next tile, while
     /// its input is in L1.
     func compute() {
-        let m = geometry.shape.outChannelsPerGroup, mr = DirectConv2D.channelsPerTile, k = geometry.shape.patchSize
+        if geometry.isa == .avx512 { computeWide() } else { computeNarrow() }
+    }
+
+    /// ``compute()`` with the AVX-512 tile: its sums come from `WideDirectConv` through scratch memory, and reach the
+    /// output as runs of consecutive outputs (``OutputRun``), eight at a time, with the bias and the activation. The
+    /// sums of up to `wideGroup` output channels are computed before any of them is finished, so that reading them
+    /// back never waits for a store still in flight (an unaligned 8-float load of a 16-float store that has not yet
+    /// reached the cache is a store-forwarding stall).
+    private func computeWide() {
+        let m = geometry.shape.outChannelsPerGroup, k = geometry.shape.patchSize, (mr, width) = DirectConv2D.tile(.avx512)
+        let group = min((m + mr - 1) / mr * mr, DirectConv2D.wideGroup)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: group * width) { scratch in
+            withUnsafeTemporaryAllocation(of: OutputRun.self, capacity: width + 1) { runs in
+                let sums = scratch.baseAddress!
+                for tile in 0..<geometry.tileCount {
+                    let q = tile * width, runCount = outputRuns(ofTileAt: q, into: runs)
+                    let (source, planeStride) = tileInput(at: q)
+                    for first in stride(from: 0, to: m, by: group) {
+                        let channels = min(group, m - first)
+                        for row in stride(from: 0, to: channels, by: mr) {
+                            WideDirectConv.tileSums(kernel: geometry.shape.kernelSize, inChannels: geometry.shape.inChannelsPerGroup,
+                                                    input: source, rowStride: geometry.rowStride, planeStride: planeStride,
+                                                    weights: weights + (first + row) * k, filterStride: k, rows: min(mr, channels - row),
+                                                    into: sums + row * width)
+                        }
+                        for i in 0..<channels {
+                            let plane = output + (first + i) * geometry.shape.outPlane, bias = bias?[first + i] ?? 0
+                            for run in runs[0..<runCount] {
+                                finish(sums + i * width + run.tileOffset, into: plane + run.outputOffset, count: run.count, bias: bias)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes the runs of consecutive outputs among the tile's positions (`q ..< q + width`, padding columns and
+    /// positions past the band dropped) to `runs`, and returns their number.
+    private func outputRuns(ofTileAt q: Int, into runs: UnsafeMutableBufferPointer<OutputRun>) -> Int {
+        let rowStride = geometry.rowStride, width = geometry.shape.outWidth, end = min(q + geometry.tilePositions, geometry.positions)
+        var count = 0, p = q
+        while p < end {
+            let y = p / rowStride, x = p % rowStride
+            guard x < width else { p = (y + 1) * rowStride; continue }
+            let length = rowStride == width ? end - p : min(width - x, end - p)
+            runs[count] = OutputRun(tileOffset: p - q, outputOffset: y * width + x, count: length)
+            count += 1
+            p += length
+        }
+        return count
+    }
+
+    /// `output[j] = activation(sums[j] + bias)` for `j < count`, eight at a time (the last eight overlapping the ones
+    /// before when `count` is no multiple of 8). One straight loop, so that it inlines into the tile loop.
+    @inline(__always)
+    private func finish(_ sums: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, count: Int, bias: Float) {
+        guard count >= 8 else {
+            for j in 0..<count {
+                let value = sums[j] + bias
+                output[j] = activation.map { $0.value(SIMD8(repeating: value))[0] } ?? value
+            }
+            return
+        }
+        var j = 0
+        while j < count {
+            let at = min(j, count - 8)
+            var values = UnsafeRawPointer(sums + at).loadUnaligned(as: SIMD8<Float>.self) + SIMD8(repeating: bias)
+            if let activation { values = activation.value(values) }
+            UnsafeMutableRawPointer(output + at).storeBytes(of: values, as: SIMD8<Float>.self)
+            j += 8
+        }
+    }
+
+    /// ``compute()`` with the AVX2 tile.
+    private func computeNarrow() {
+        let m = geometry.shape.outChannelsPerGroup, (mr, width) = DirectConv2D.tile(.avx2), k = geometry.shape.patchSize
         for tile in 0..<geometry.tileCount {
-            let q = tile * DirectConv2D.positionsPerTile
+            let q = tile * width
             let places = (place(q), place(q + 8), place(q + 16))
             for row in stride(from: 0, to: m, by: mr) {
                 let rows = min(mr, m - row)
                 @inline(__always) func offset(_ i: Int) -> Int { min(i, rows - 1) * k }
-                let sums = DirectConvAccumulators(geometry: geometry, input: input + q, weights: weights + row * k,
+                let (source, planeStride) = tileInput(at: q)
+                let sums = DirectConvAccumulators(geometry: geometry, input: source, planeStride: planeStride, weights: weights + row * k,
                                                   offsets: (0, offset(1), offset(2), offset(3)))
                 let s = sums.finished(bias: bias.map { $0 + row }, rows: rows, activation: activation)
                 let plane = geometry.shape.outPlane, first = output + row * plane
@@ -133,12 +241,25 @@ struct DirectConvJob {
         }
     }
 
+    /// The input of the tile at flat position `q` and its plane stride: `input + q`, or, for a tile that would read
+    /// past the input in place, a copy of its columns of every channel in `tail`, zero-padded to the tile's width.
+    @inline(__always)
+    private func tileInput(at q: Int) -> (UnsafePointer<Float>, Int) {
+        guard let tail, !geometry.tileFits(at: q) else { return (input + q, geometry.planeStride) }
+        let width = geometry.tilePositions, valid = geometry.positions - q
+        for c in 0..<geometry.shape.inChannelsPerGroup {
+            (tail + c * width).update(from: input + c * geometry.planeStride + q, count: valid)
+            (tail + c * width + valid).update(repeating: 0, count: width - valid)
+        }
+        return (UnsafePointer(tail), width)
+    }
+
     /// Where the eight outputs at flat position `q` go: row and column of the first, and whether all eight are
-    /// real outputs of that row.
+    /// real outputs (of one row, or of consecutive rows when rows have no padding columns).
     @inline(__always)
     private func place(_ q: Int) -> VectorPlace {
-        let y = q / geometry.rowStride, x = q % geometry.rowStride
-        return VectorPlace(y: y, x: x, contiguous: x + 8 <= geometry.shape.outWidth && q + 8 <= geometry.positions)
+        let y = q / geometry.rowStride, x = q % geometry.rowStride, width = geometry.shape.outWidth
+        return VectorPlace(y: y, x: x, contiguous: (x + 8 <= width || geometry.rowStride == width) && q + 8 <= geometry.positions)
     }
 
     /// Stores eight outputs into `plane`: one vector store when they are contiguous, else one by one, dropping the
@@ -160,6 +281,13 @@ struct DirectConvJob {
     }
 }
 
+/// Consecutive outputs of a tile: `count` sums from `tileOffset` in the tile go to `outputOffset` in an output plane.
+struct OutputRun {
+    let tileOffset: Int
+    let outputOffset: Int
+    let count: Int
+}
+
 /// The output row and column of a vector's first flat position, and whether its eight positions are contiguous
 /// outputs.
 struct VectorPlace {
@@ -177,13 +305,13 @@ struct DirectConvAccumulators {
     /// in registers.
     @inline(__always)
     private static func sums(
-        kernel: Int, _ g: DirectConvGeometry, _ input: UnsafePointer<Float>, _ weights: UnsafePointer<Float>, _ o: (Int, Int, Int, Int)
+        kernel: Int, _ g: DirectConvGeometry, _ input: UnsafePointer<Float>, _ planeStride: Int, _ weights: UnsafePointer<Float>, _ o: (Int, Int, Int, Int)
     ) -> DirectConvAccumulators {
         var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c02 = SIMD8<Float>()
         var c10 = SIMD8<Float>(), c11 = SIMD8<Float>(), c12 = SIMD8<Float>()
         var c20 = SIMD8<Float>(), c21 = SIMD8<Float>(), c22 = SIMD8<Float>()
         var c30 = SIMD8<Float>(), c31 = SIMD8<Float>(), c32 = SIMD8<Float>()
-        let rowStride = g.rowStride, planeStride = g.planeStride
+        let rowStride = g.rowStride
         var plane = input, w = weights
         for _ in 0..<g.shape.inChannelsPerGroup {
             for ky in 0..<kernel {
@@ -236,12 +364,15 @@ struct DirectConvAccumulators {
 extension DirectConvAccumulators {
     /// Sums over every input channel and tap: output channel `i` reads its filter at `weights + offsets.i`.
     @inline(__always)
-    init(geometry g: DirectConvGeometry, input: UnsafePointer<Float>, weights: UnsafePointer<Float>, offsets o: (Int, Int, Int, Int)) {
+    init(geometry g: DirectConvGeometry, input: UnsafePointer<Float>, planeStride: Int, weights: UnsafePointer<Float>,
+         offsets o: (Int, Int, Int, Int)) {
         switch g.shape.kernelSize {
-        case 3: self = Self.sums(kernel: 3, g, input, weights, o)
-        case 5: self = Self.sums(kernel: 5, g, input, weights, o)
-        case 7: self = Self.sums(kernel: 7, g, input, weights, o)
-        case let k: self = Self.sums(kernel: k, g, input, weights, o)
+        case 1: self = Self.sums(kernel: 1, g, input, planeStride, weights, o)
+        case 3: self = Self.sums(kernel: 3, g, input, planeStride, weights, o)
+        case 5: self = Self.sums(kernel: 5, g, input, planeStride, weights, o)
+        case 7: self = Self.sums(kernel: 7, g, input, planeStride, weights, o)
+        case let k: self = Self.sums(kernel: k, g, input, planeStride, weights, o)
         }
     }
 }
+

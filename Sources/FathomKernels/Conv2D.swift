@@ -18,11 +18,11 @@
 public enum Conv2D {
     /// How a convolution is computed.
     public enum Algorithm: String, CaseIterable, Sendable {
-        /// The choice by shape: depthwise for depthwise shapes, else direct where it suits, else SGEMM on the input
-        /// for a pointwise convolution (faster than panels there: 16 channels on 32×32, 10 µs against 16), else
-        /// panel GEMM where it suits, else im2col and SGEMM.
+        /// The choice by shape: depthwise for depthwise shapes, else direct where it suits (pointwise ones only with
+        /// AVX-512), else SGEMM on the input for a pointwise convolution (faster than panels there: 16 channels on
+        /// 32×32, 10 µs against 16), else panel GEMM where it suits, else im2col and SGEMM.
         case automatic
-        /// ``DirectConv2D`` (stride 1, neither depthwise nor pointwise).
+        /// ``DirectConv2D`` (stride 1, not depthwise).
         case direct
         /// ``PanelGemm``: im2col panels packed block by block, weights read in place.
         case panelGemm = "panel-gemm"

@@ -5,9 +5,9 @@ import Testing
 /// fallback, the direct depthwise kernel), and every other algorithm that can compute each shape, with a fused
 /// activation, against the naive loops.
 @Suite struct ConvPathTests {
-    /// Shapes for ``DirectConv2D``: output channels that leave a partial 4-channel tile, planes whose flat positions
-    /// are no multiple of 24, rows wider than a tile and narrower than a vector, kernels 3, 5 and 7, a valid
-    /// (unpadded) 3×3, groups and a batch.
+    /// Shapes for ``DirectConv2D``: output channels that leave a partial 4- or 8-channel tile, planes whose flat
+    /// positions are no multiple of 24 or 48, rows wider than a tile and narrower than a vector, kernels 3, 5 and 7, a
+    /// valid (unpadded) 3×3, groups and a batch, and pointwise convolutions (read in place, the last tile from a copy).
     static let directShapes: [Conv2DShape] = [
         Conv2DShape(batch: 1, inChannels: 3, inHeight: 17, inWidth: 19, outChannels: 13, kernelSize: 3, padding: 1),
         Conv2DShape(batch: 2, inChannels: 5, inHeight: 6, inWidth: 40, outChannels: 6, kernelSize: 3, padding: 1),
@@ -16,6 +16,8 @@ import Testing
         Conv2DShape(batch: 1, inChannels: 3, inHeight: 10, inWidth: 9, outChannels: 4, kernelSize: 7, padding: 3),
         Conv2DShape(batch: 1, inChannels: 3, inHeight: 8, inWidth: 12, outChannels: 5, kernelSize: 3),
         Conv2DShape(batch: 2, inChannels: 6, inHeight: 7, inWidth: 7, outChannels: 10, kernelSize: 3, padding: 1, groups: 2),
+        Conv2DShape(batch: 2, inChannels: 6, inHeight: 5, inWidth: 7, outChannels: 14, kernelSize: 1),
+        Conv2DShape(batch: 1, inChannels: 9, inHeight: 10, inWidth: 10, outChannels: 17, kernelSize: 1),
     ]
 
     /// Shapes that exercise ``PanelGemm``'s edges: partial 6-row and 16-pixel tiles, panels spanning output rows,
@@ -70,6 +72,23 @@ import Testing
                                    algorithm: algorithm)
                     #expect(maxRelativeError(output, expected) < 1e-4, "\(algorithm) activation \(String(describing: activation))")
                 }
+            }
+        }
+    }
+
+    /// The direct kernel with the tile of every instruction set this processor runs (AVX2's 4 × 24 and, where the
+    /// processor has it, AVX-512's 8 × 48, whatever `KernelISA.current` picks), including bands split over threads.
+    @Test(arguments: directShapes)
+    func directKernelOfEachInstructionSetMatchesNaiveLoops(_ shape: Conv2DShape) {
+        var random = TestRandom(seed: 5)
+        let input = random.array(shape.inputCount), weights = random.array(shape.weightCount), bias = random.array(shape.outChannels)
+        let expected = referenceConv(shape, input: input.map(Double.init), weights: weights.map(Double.init), bias: bias.map(Double.init))
+            .map { Float(max($0, 0)) }
+        for isa in KernelISA.allCases where isa.isSupported {
+            for pool in [nil, ThreadPool(threadCount: 3)] {
+                var output = [Float](repeating: .nan, count: shape.outputCount)
+                DirectConv2D.forward(shape, input: input, weights: weights, bias: bias, output: &output, pool: pool, activation: .relu, isa: isa)
+                #expect(maxRelativeError(output, expected) < 1e-4, "\(isa)")
             }
         }
     }
