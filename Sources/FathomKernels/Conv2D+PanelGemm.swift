@@ -66,7 +66,7 @@ struct PanelGemm {
         output: UnsafeMutablePointer<Float>, pool: ThreadPool?
     ) {
         let m = shape.outChannelsPerGroup, n = shape.outPlane
-        let tiles = GemmThreading.tiles(m: m, n: n, k: shape.patchSize, threads: pool?.threadCount ?? 1)
+        let tiles = GemmThreading.tiles(m: m, n: n, k: shape.patchSize, threads: pool?.threadCount ?? 1, tile: GemmTile(.avx2))
         let run = { (index: Int) in
             ScratchCache.withWorkspace {
                 compute(image: image, weights: weights, bias: bias, output: output,

@@ -3,7 +3,7 @@
 ///
 /// The 12 accumulators (6 rows × two `SIMD8<Float>`), the two B vectors and one broadcast A value
 /// use 15 of the 16 AVX2 registers; each step of `k` issues 12 FMAs for 8 loads. A is read either
-/// packed (``GemmPacking/packA(_:rows:depth:alpha:into:)``: the 6 values of one `k` adjacent) or
+/// packed (``GemmPacking/packA(_:rows:depth:alpha:panelRows:into:)``: the 6 values of one `k` adjacent) or
 /// in place from 6 rows `lda` apart (``directTile(kc:a:lda:rows:b:c:ldc:columns:epilogue:scratch:)``), which
 /// saves packing A when each of its panels meets only a few B panels (a convolution's weights).
 enum GemmMicroKernel {
@@ -24,22 +24,6 @@ enum GemmMicroKernel {
             let raw = UnsafeRawPointer(row)
             return (low.addingProduct(scale, raw.loadUnaligned(as: SIMD8<Float>.self)),
                     high.addingProduct(scale, raw.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)))
-        }
-    }
-
-    /// A tile that C only partly covers (`m < 6` rows or `n < 16` columns): computed into `scratch`
-    /// (96 floats) and merged into C element by element.
-    static func edgeTile(
-        kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-        c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float, m: Int, n: Int,
-        scratch: UnsafeMutablePointer<Float>
-    ) {
-        tile(kc: kc, a: a, b: b, c: scratch, ldc: columns, beta: 0)
-        for i in 0..<m {
-            let row = c + i * ldc, computed = scratch + i * columns
-            for j in 0..<n {
-                row[j] = beta == 0 ? computed[j] : computed[j] + beta * row[j]
-            }
         }
     }
 

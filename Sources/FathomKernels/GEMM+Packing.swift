@@ -2,14 +2,14 @@
 /// ``GemmMicroKernel`` streams through, so that the kernel's loads are sequential and aligned
 /// whatever the operands' transposition and leading dimensions.
 enum GemmPacking {
-    /// Packs rows `rows` and columns `depth` of `alpha * op(A)` into panels of
-    /// ``GemmMicroKernel/rows`` rows: panel `r` holds, for each `p`, the 6 values
-    /// `A[6r ..< 6r+6][p]` (rows past the block are zero).
+    /// Packs rows `rows` and columns `depth` of `alpha * op(A)` into panels of `panelRows` rows
+    /// (the tile's): panel `r` holds, for each `p`, the `panelRows` values
+    /// `A[r·panelRows ..< (r+1)·panelRows][p]` (rows past the block are zero).
     static func packA(
-        _ a: GemmOperand, rows: Range<Int>, depth: Range<Int>, alpha: Float,
+        _ a: GemmOperand, rows: Range<Int>, depth: Range<Int>, alpha: Float, panelRows: Int,
         into packed: UnsafeMutablePointer<Float>
     ) {
-        let panelRows = GemmMicroKernel.rows, kc = depth.count
+        let kc = depth.count
         var destination = packed
         for panelStart in stride(from: rows.lowerBound, to: rows.upperBound, by: panelRows) {
             let valid = min(panelRows, rows.upperBound - panelStart)
@@ -29,23 +29,25 @@ enum GemmPacking {
         }
     }
 
-    /// Packs rows `depth` and columns `columns` of op(B) into panels of ``GemmMicroKernel/columns``
-    /// columns: panel `j` holds, for each `p`, the 16 values `B[p][16j ..< 16j+16]` (columns past the
-    /// block are zero).
+    /// Packs rows `depth` and columns `columns` of op(B) into panels of `panelColumns` columns (the
+    /// tile's, a multiple of 16): panel `j` holds, for each `p`, the values
+    /// `B[p][j·panelColumns ..< (j+1)·panelColumns]` (columns past the block are zero).
     static func packB(
-        _ b: GemmOperand, depth: Range<Int>, columns: Range<Int>,
+        _ b: GemmOperand, depth: Range<Int>, columns: Range<Int>, panelColumns: Int,
         into packed: UnsafeMutablePointer<Float>
     ) {
-        let panelColumns = GemmMicroKernel.columns, kc = depth.count
+        let kc = depth.count
         var destination = packed
         for panelStart in stride(from: columns.lowerBound, to: columns.upperBound, by: panelColumns) {
             let valid = min(panelColumns, columns.upperBound - panelStart)
             if valid == panelColumns && b.columnStride == 1 {
-                // The common case: 16 contiguous floats per row of B, copied as one vector.
+                // The common case: contiguous floats per row of B, copied 16 at a time.
                 var source = b.element(row: depth.lowerBound, column: panelStart)
                 for p in 0..<kc {
-                    let row = UnsafeRawPointer(source).loadUnaligned(as: SIMD16<Float>.self)
-                    UnsafeMutableRawPointer(destination + p * panelColumns).storeBytes(of: row, as: SIMD16<Float>.self)
+                    for j in stride(from: 0, to: panelColumns, by: 16) {
+                        let row = UnsafeRawPointer(source + j).loadUnaligned(as: SIMD16<Float>.self)
+                        UnsafeMutableRawPointer(destination + p * panelColumns + j).storeBytes(of: row, as: SIMD16<Float>.self)
+                    }
                     source += b.rowStride
                 }
             } else if valid == panelColumns && b.rowStride == 1 {

@@ -6,20 +6,20 @@ enum GemmThreading {
     /// Splits C into at most `threads` non-empty rectangles with borders on micro-tile boundaries,
     /// choosing the grid (rows × columns of rectangles) whose largest rectangle is smallest, and
     /// among those the one that packs least (smallest rectangle perimeter).
-    static func tiles(m: Int, n: Int, k: Int, threads: Int) -> [(rows: Range<Int>, columns: Range<Int>)] {
+    static func tiles(m: Int, n: Int, k: Int, threads: Int, tile: GemmTile) -> [(rows: Range<Int>, columns: Range<Int>)] {
         guard threads > 1, m * n * k >= minimumParallelWork else { return [(0..<m, 0..<n)] }
         var best: (rowParts: Int, columnParts: Int, area: Int, perimeter: Int)?
         for rowParts in 1...threads where threads % rowParts == 0 {
             let columnParts = threads / rowParts
-            let tileM = GemmProblem.roundUp((m + rowParts - 1) / rowParts, to: GemmMicroKernel.rows)
-            let tileN = GemmProblem.roundUp((n + columnParts - 1) / columnParts, to: GemmMicroKernel.columns)
+            let tileM = GemmProblem.roundUp((m + rowParts - 1) / rowParts, to: tile.rows)
+            let tileN = GemmProblem.roundUp((n + columnParts - 1) / columnParts, to: tile.columns)
             let area = min(tileM, m) * min(tileN, n), perimeter = tileM + tileN
             if best == nil || area < best!.area || (area == best!.area && perimeter < best!.perimeter) {
                 best = (rowParts, columnParts, area, perimeter)
             }
         }
-        let rowBlocks = split(m, parts: best!.rowParts, granule: GemmMicroKernel.rows)
-        let columnBlocks = split(n, parts: best!.columnParts, granule: GemmMicroKernel.columns)
+        let rowBlocks = split(m, parts: best!.rowParts, granule: tile.rows)
+        let columnBlocks = split(n, parts: best!.columnParts, granule: tile.columns)
         return rowBlocks.flatMap { rows in columnBlocks.map { columns in (rows, columns) } }
     }
 

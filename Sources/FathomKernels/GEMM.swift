@@ -8,6 +8,8 @@
 ///   - beta: with `beta == 0`, C is only written (its previous contents, NaNs included, are ignored).
 ///   - pool: the threads to use; `nil` computes on the calling thread. Small products stay on one
 ///     thread whatever the pool.
+///   - isa: the instruction set of the micro-kernel (``KernelISA/current`` unless a test or benchmark
+///     compares them); it must run on this processor.
 ///
 /// Matrix-vector products (`m == 1` or `n == 1`) stream the matrix once (`GemvProblem`). Otherwise
 /// C is split into one rectangle per thread (along M, N or both, whichever keeps the rectangles
@@ -21,8 +23,9 @@ public func sgemm(
     b: UnsafePointer<Float>, ldb: Int,
     beta: Float = 0,
     c: UnsafeMutablePointer<Float>, ldc: Int,
-    pool: ThreadPool? = .shared
+    pool: ThreadPool? = .shared, isa: KernelISA = .current
 ) {
+    precondition(isa.isSupported, "sgemm: this processor does not run \(isa.rawValue) kernels")
     precondition(m >= 0 && n >= 0 && k >= 0, "sgemm: negative dimension m=\(m) n=\(n) k=\(k)")
     precondition(lda >= max(1, transposeA ? m : k), "sgemm: lda=\(lda) too small")
     precondition(ldb >= max(1, transposeB ? k : n), "sgemm: ldb=\(ldb) too small")
@@ -35,14 +38,14 @@ public func sgemm(
     let problem = GemmProblem(
         a: GemmOperand(a, leadingDimension: lda, transposed: transposeA),
         b: GemmOperand(b, leadingDimension: ldb, transposed: transposeB),
-        c: c, ldc: ldc, k: k, alpha: alpha, beta: beta)
+        c: c, ldc: ldc, k: k, alpha: alpha, beta: beta, tile: GemmTile(isa))
 
     if m == 1 || n == 1, let vectorProblem = GemvProblem(problem, m: m, n: n) {
         vectorProblem.compute(pool: pool)
         return
     }
     let threads = pool?.threadCount ?? 1
-    let tiles = GemmThreading.tiles(m: m, n: n, k: k, threads: threads)
+    let tiles = GemmThreading.tiles(m: m, n: n, k: k, threads: threads, tile: problem.tile)
     guard tiles.count > 1, let pool else {
         ScratchCache.withWorkspace { problem.computeTile(rows: 0..<m, columns: 0..<n, workspace: $0) }
         return

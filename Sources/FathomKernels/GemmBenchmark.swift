@@ -1,3 +1,4 @@
+import FathomKernelsAVX512
 import Foundation
 
 /// What ``benchmarkGemm(m:n:k:threads:repeats:)`` measured.
@@ -10,7 +11,7 @@ public struct GemmBenchmarkResult: Codable, Sendable, Equatable {
     public var medianSeconds: Double
     /// `2·m·n·k / medianSeconds`, in GFLOP/s.
     public var gflops: Double
-    /// ``estimateFmaPeakGflops(threads:)`` on the same threads, for comparison.
+    /// ``estimateFmaPeakGflops(threads:isa:)`` on the same threads and vectors, for comparison.
     public var peakGflops: Double
 }
 
@@ -54,10 +55,10 @@ func medianSeconds(repeats: Int, _ body: () -> Void) -> Double {
     return seconds.sorted()[seconds.count / 2]
 }
 
-/// Estimates the machine's FP32 FMA throughput on `threads` threads, in GFLOP/s: each thread runs
-/// a loop of independent `SIMD8<Float>` FMAs on 12 accumulators (enough to hide the FMA latency),
-/// and the best of a few rounds counts.
-public func estimateFmaPeakGflops(threads: Int) -> Double {
+/// Estimates the machine's FP32 FMA throughput on `threads` threads with the vectors of `isa`, in
+/// GFLOP/s: each thread runs a loop of independent FMAs (`SIMD8`, or `SIMD16` with AVX-512) on 12
+/// accumulators (enough to hide the FMA latency), and the best of a few rounds counts.
+public func estimateFmaPeakGflops(threads: Int, isa: KernelISA = .current) -> Double {
     let pool = ThreadPool(threadCount: max(threads, 1))
     let iterations = 8_000_000
     let sinks = AlignedBuffer(count: pool.threadCount)
@@ -65,10 +66,12 @@ public func estimateFmaPeakGflops(threads: Int) -> Double {
     for _ in 0..<3 {
         let start = DispatchTime.now().uptimeNanoseconds
         pool.parallelFor(pool.threadCount) { thread in
-            sinks.baseAddress[thread] = fmaLoop(iterations: iterations, seed: Float(thread))
+            sinks.baseAddress[thread] = isa == .avx512
+                ? WideFmaLoop.run(iterations: iterations, seed: Float(thread)) : fmaLoop(iterations: iterations, seed: Float(thread))
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let flops = Double(pool.threadCount) * Double(iterations) * 12 * 8 * 2
+        let lanes = isa == .avx512 ? WideFmaLoop.lanes : 8
+        let flops = Double(pool.threadCount) * Double(iterations) * 12 * Double(lanes) * 2
         best = max(best, flops / seconds / 1e9)
     }
     return best

@@ -19,6 +19,8 @@ import Testing
         Case(m: 33, n: 65, k: 17),
         Case(m: 6, n: 16, k: 8),
         Case(m: 12, n: 32, k: 300),  // two depth blocks
+        Case(m: 24, n: 64, k: 9, beta: 1),  // whole AVX-512 tiles
+        Case(m: 25, n: 47, k: 260, transposeB: true, alpha: 0.5, beta: -1),  // partial AVX-512 tiles, two depth blocks
         Case(m: 150, n: 20, k: 3),    // two row blocks
         Case(m: 33, n: 65, k: 17, transposeA: true),
         Case(m: 33, n: 65, k: 17, transposeB: true),
@@ -66,13 +68,16 @@ import Testing
             }
         }
 
-        for pool in [nil, ThreadPool(threadCount: 3)] {
-            var c = c0
-            sgemm(
-                transposeA: testCase.transposeA, transposeB: testCase.transposeB, m: m, n: n, k: k,
-                alpha: testCase.alpha, a: a, lda: lda, b: b, ldb: ldb, beta: testCase.beta,
-                c: &c, ldc: ldc, pool: pool)
-            #expect(maxRelativeError(c, expected) < 1e-5, "pool: \(pool?.threadCount ?? 1) threads")
+        // Every micro-kernel this processor runs (AVX2's 6×16 tile; AVX-512's 12×32 where the processor has it).
+        for isa in KernelISA.allCases where isa.isSupported {
+            for pool in [nil, ThreadPool(threadCount: 3)] {
+                var c = c0
+                sgemm(
+                    transposeA: testCase.transposeA, transposeB: testCase.transposeB, m: m, n: n, k: k,
+                    alpha: testCase.alpha, a: a, lda: lda, b: b, ldb: ldb, beta: testCase.beta,
+                    c: &c, ldc: ldc, pool: pool, isa: isa)
+                #expect(maxRelativeError(c, expected) < 1e-5, "\(isa), pool: \(pool?.threadCount ?? 1) threads")
+            }
         }
     }
 
@@ -85,7 +90,7 @@ import Testing
 
     @Test func threadTilesCoverCExactlyOnce() {
         for (m, n, threads) in [(100, 100, 2), (6, 1000, 4), (1000, 16, 3), (37, 53, 6)] {
-            let tiles = GemmThreading.tiles(m: m, n: n, k: 1000, threads: threads)
+            let tiles = GemmThreading.tiles(m: m, n: n, k: 1000, threads: threads, tile: GemmTile(.avx512))
             #expect(tiles.count <= threads)
             var covered = [Int](repeating: 0, count: m * n)
             for tile in tiles {
