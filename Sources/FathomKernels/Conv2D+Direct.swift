@@ -28,16 +28,18 @@ enum DirectConv2D {
         shape.stride == 1 && !shape.isDepthwise
     }
 
-    /// Whether the automatic choice takes the direct kernel: it computes the shape and at least 80% of the positions
-    /// it computes are outputs. Measured with `fathom bench conv` (3×3, one thread): 16 channels on 32×32 (93% of
-    /// positions used) 86 GFLOP/s direct against 58 by panel GEMM, 32 on 16×16 (89%) 91 against 72, but 64 on 8×8
-    /// (67%) 70 against 79. A pointwise convolution takes it only with the AVX-512 tile (1×1, one thread, GFLOP/s
-    /// direct against SGEMM on the input: 16 channels on 32×32 39/35, 32 on 16×16 55/35, 96 on 14×14 78/50, 240 on
-    /// 14×14 90/73); with AVX2, SGEMM is as fast or faster (32 on 16×16 44/50, 96 on 14×14 51/65).
+    /// Whether the automatic choice takes the direct kernel: it computes the shape and enough of the positions it
+    /// computes are outputs: 80% with the AVX2 tile, 60% with the AVX-512 one, whose alternative (panel GEMM) runs
+    /// AVX2. Measured with `fathom bench conv` (3×3, one thread): AVX2, 16 channels on 32×32 (93% of positions used)
+    /// 86 GFLOP/s direct against 58 by panel GEMM, 32 on 16×16 (89%) 91 against 72, but 64 on 8×8 (67%) 70 against
+    /// 79; AVX-512, 64 on 8×8 (67%) 64 against 39. A pointwise convolution takes it only with the AVX-512 tile (1×1,
+    /// one thread, GFLOP/s direct against SGEMM on the input: 16 channels on 32×32 39/35, 32 on 16×16 55/35, 96 on
+    /// 14×14 78/50, 240 on 14×14 90/73); with AVX2, SGEMM is as fast or faster (32 on 16×16 44/50, 96 on 14×14 51/65).
     static func suits(_ shape: Conv2DShape, isa: KernelISA = .current) -> Bool {
         guard computes(shape), !shape.isPointwise || isa == .avx512 else { return false }
         let geometry = DirectConvGeometry(shape, rows: 0..<shape.outHeight, isa: isa)
-        return 5 * shape.outPlane >= 4 * geometry.tileCount * geometry.tilePositions
+        let computed = geometry.tileCount * geometry.tilePositions
+        return isa == .avx512 ? 5 * shape.outPlane >= 3 * computed : 5 * shape.outPlane >= 4 * computed
     }
 
     /// `output = activation(conv(input, weights) + bias)` for every image and group of `shape`. An image group with

@@ -51,7 +51,8 @@ import Testing
 
     @Test func shapesTakeTheIntendedPath() {
         #expect(Self.directShapes.allSatisfy { DirectConv2D.computes($0) })
-        #expect(Self.directShapes.contains { DirectConv2D.suits($0) } && Self.directShapes.contains { !DirectConv2D.suits($0) })
+        #expect(Self.directShapes.contains { DirectConv2D.suits($0, isa: .avx2) } && Self.directShapes.contains { !DirectConv2D.suits($0, isa: .avx2) })
+        #expect(Self.directShapes.contains { DirectConv2D.suits($0, isa: .avx512) } && Self.directShapes.contains { !DirectConv2D.suits($0, isa: .avx512) })
         #expect(Self.panelShapes.allSatisfy { PanelGemm.suits($0) })
         #expect(!Self.fallbackShapes.contains { PanelGemm.suits($0) })
         #expect(Self.depthwiseShapes.allSatisfy { $0.isDepthwise })
