@@ -14,9 +14,6 @@ import FathomKernelsAVX512
 /// is 8 channels × 48 positions (`WideDirectConv`, three `SIMD16` vectors, 24 accumulators), which doubles the work per
 /// step. The bias and the activation are applied before the tile is stored.
 enum DirectConv2D {
-    /// Output channels whose AVX-512 tile sums are computed before they are finished and stored (64 × 48 floats: 12 KB).
-    static let wideGroup = 64
-
     /// Output channels and flat positions of one tile with the kernels of `isa`.
     static func tile(_ isa: KernelISA) -> (channels: Int, positions: Int) {
         isa == .avx512 ? (WideDirectConv.channelsPerTile, WideDirectConv.positionsPerTile) : (4, 24)
@@ -150,32 +147,35 @@ struct DirectConvJob {
         if geometry.isa == .avx512 { computeWide() } else { computeNarrow() }
     }
 
-    /// ``compute()`` with the AVX-512 tile: its sums come from `WideDirectConv` through scratch memory, and reach the
-    /// output as runs of consecutive outputs (``OutputRun``), eight at a time, with the bias and the activation. The
-    /// sums of up to `wideGroup` output channels are computed before any of them is finished, so that reading them
-    /// back never waits for a store still in flight (an unaligned 8-float load of a 16-float store that has not yet
-    /// reached the cache is a store-forwarding stall).
+    /// ``compute()`` with the AVX-512 tile (`WideDirectConv`): each of its vectors of 16 positions that are 16
+    /// consecutive outputs is finished and stored by the tile itself; the others (across a row end, or past the band)
+    /// go through scratch memory and are scattered here, as runs of consecutive outputs (``OutputRun``).
     private func computeWide() {
         let m = geometry.shape.outChannelsPerGroup, k = geometry.shape.patchSize, (mr, width) = DirectConv2D.tile(.avx512)
-        let group = min((m + mr - 1) / mr * mr, DirectConv2D.wideGroup)
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: group * width) { scratch in
-            withUnsafeTemporaryAllocation(of: OutputRun.self, capacity: width + 1) { runs in
-                let sums = scratch.baseAddress!
+        let vector = width / 3, fused = activation.map(Self.wide)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: mr * width) { scratch in
+            withUnsafeTemporaryAllocation(of: OutputRun.self, capacity: vector + 1) { runs in
                 for tile in 0..<geometry.tileCount {
-                    let q = tile * width, runCount = outputRuns(ofTileAt: q, into: runs)
+                    let q = tile * width
+                    let places = (contiguousOutput(at: q, count: vector), contiguousOutput(at: q + vector, count: vector),
+                                  contiguousOutput(at: q + 2 * vector, count: vector))
                     let (source, planeStride) = tileInput(at: q)
-                    for first in stride(from: 0, to: m, by: group) {
-                        let channels = min(group, m - first)
-                        for row in stride(from: 0, to: channels, by: mr) {
-                            WideDirectConv.tileSums(kernel: geometry.shape.kernelSize, inChannels: geometry.shape.inChannelsPerGroup,
-                                                    input: source, rowStride: geometry.rowStride, planeStride: planeStride,
-                                                    weights: weights + (first + row) * k, filterStride: k, rows: min(mr, channels - row),
-                                                    into: sums + row * width)
-                        }
-                        for i in 0..<channels {
-                            let plane = output + (first + i) * geometry.shape.outPlane, bias = bias?[first + i] ?? 0
-                            for run in runs[0..<runCount] {
-                                finish(sums + i * width + run.tileOffset, into: plane + run.outputOffset, count: run.count, bias: bias)
+                    for row in stride(from: 0, to: m, by: mr) {
+                        let rows = min(mr, m - row), plane = output + row * geometry.shape.outPlane
+                        @inline(__always) func target(_ place: Int?) -> UnsafeMutablePointer<Float>? { place.map { plane + $0 } }
+                        let tileOutput = WideTileOutput(
+                            vectors: (target(places.0), target(places.1), target(places.2)), channelStride: geometry.shape.outPlane,
+                            scratch: scratch.baseAddress!, bias: bias.map { $0 + row }, activation: fused)
+                        WideDirectConv.tile(kernel: geometry.shape.kernelSize, inChannels: geometry.shape.inChannelsPerGroup, input: source,
+                                            rowStride: geometry.rowStride, planeStride: planeStride, weights: weights + row * k,
+                                            filterStride: k, rows: rows, output: tileOutput)
+                        for v in 0..<3 where (v == 0 ? places.0 : v == 1 ? places.1 : places.2) == nil {
+                            let count = outputRuns(from: q + v * vector, count: vector, into: runs)
+                            for i in 0..<rows {
+                                for run in runs[0..<count] {
+                                    (plane + i * geometry.shape.outPlane + run.outputOffset)
+                                        .update(from: scratch.baseAddress! + i * width + v * vector + run.tileOffset, count: run.count)
+                                }
                             }
                         }
                     }
@@ -184,41 +184,39 @@ struct DirectConvJob {
         }
     }
 
-    /// Writes the runs of consecutive outputs among the tile's positions (`q ..< q + width`, padding columns and
-    /// positions past the band dropped) to `runs`, and returns their number.
-    private func outputRuns(ofTileAt q: Int, into runs: UnsafeMutableBufferPointer<OutputRun>) -> Int {
-        let rowStride = geometry.rowStride, width = geometry.shape.outWidth, end = min(q + geometry.tilePositions, geometry.positions)
-        var count = 0, p = q
+    /// The AVX-512 tile's form of `activation`.
+    private static func wide(_ activation: Activation) -> WideActivation {
+        switch activation {
+        case .relu: .relu
+        case .relu6: .relu6
+        case .hardSwish: .hardSwish
+        case .hardSigmoid: .hardSigmoid
+        }
+    }
+
+    /// The output offset of the `count` flat positions from `p` when they are consecutive outputs (in one row, or in
+    /// consecutive rows without padding columns between them), else nil.
+    @inline(__always)
+    private func contiguousOutput(at p: Int, count: Int) -> Int? {
+        let y = p / geometry.rowStride, x = p % geometry.rowStride, width = geometry.shape.outWidth
+        guard (x + count <= width || geometry.rowStride == width) && p + count <= geometry.positions else { return nil }
+        return y * width + x
+    }
+
+    /// Writes the runs of consecutive outputs among the `count` flat positions from `start` (padding columns and
+    /// positions past the band dropped) to `runs`, and returns their number. A run's `tileOffset` counts from `start`.
+    private func outputRuns(from start: Int, count: Int, into runs: UnsafeMutableBufferPointer<OutputRun>) -> Int {
+        let rowStride = geometry.rowStride, width = geometry.shape.outWidth, end = min(start + count, geometry.positions)
+        var found = 0, p = start
         while p < end {
             let y = p / rowStride, x = p % rowStride
             guard x < width else { p = (y + 1) * rowStride; continue }
             let length = rowStride == width ? end - p : min(width - x, end - p)
-            runs[count] = OutputRun(tileOffset: p - q, outputOffset: y * width + x, count: length)
-            count += 1
+            runs[found] = OutputRun(tileOffset: p - start, outputOffset: y * width + x, count: length)
+            found += 1
             p += length
         }
-        return count
-    }
-
-    /// `output[j] = activation(sums[j] + bias)` for `j < count`, eight at a time (the last eight overlapping the ones
-    /// before when `count` is no multiple of 8). One straight loop, so that it inlines into the tile loop.
-    @inline(__always)
-    private func finish(_ sums: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, count: Int, bias: Float) {
-        guard count >= 8 else {
-            for j in 0..<count {
-                let value = sums[j] + bias
-                output[j] = activation.map { $0.value(SIMD8(repeating: value))[0] } ?? value
-            }
-            return
-        }
-        var j = 0
-        while j < count {
-            let at = min(j, count - 8)
-            var values = UnsafeRawPointer(sums + at).loadUnaligned(as: SIMD8<Float>.self) + SIMD8(repeating: bias)
-            if let activation { values = activation.value(values) }
-            UnsafeMutableRawPointer(output + at).storeBytes(of: values, as: SIMD8<Float>.self)
-            j += 8
-        }
+        return found
     }
 
     /// ``compute()`` with the AVX2 tile.

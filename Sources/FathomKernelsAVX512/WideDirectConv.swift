@@ -4,31 +4,54 @@
 /// fewer loads per FMA.
 ///
 /// This module is compiled for x86-64-v4, apart from the rest of Fathom's kernels (x86-64-v3), and is called only
-/// where the processor runs it (`KernelISA` in FathomKernels asks CPUID and the OS). It computes sums only; the
-/// caller adds the bias, applies the activation and stores, as it does for the AVX2 tile.
+/// where the processor runs it (`KernelISA` in FathomKernels asks CPUID and the OS). The tile adds the bias, applies
+/// the activation and stores each vector of 16 results straight into the output when the caller has a place for it
+/// (16 consecutive outputs), otherwise into scratch memory for the caller to scatter.
 public enum WideDirectConv {
     /// Output channels of one tile.
     public static let channelsPerTile = 8
     /// Flat positions of one tile.
     public static let positionsPerTile = 48
 
-    /// Writes the tile's sums to `sums` (8 rows of 48 floats): row `i` is output channel `min(i, rows − 1)`, whose
-    /// filter starts at `weights + i·filterStride` (`kernel²` taps per input channel, channel after channel); position
-    /// `j` sums `weights[tap] · input[c·planeStride + ky·rowStride + kx + j]` over channels `c` and taps `(ky, kx)`.
-    /// Reads `48 + (kernel − 1)·(rowStride + 1)` floats of each input plane from `input`.
+    /// Computes one tile and stores it through `output`: row `i` is output channel `min(i, rows − 1)`, whose filter
+    /// starts at `weights + i·filterStride` (`kernel²` taps per input channel, channel after channel); position `j`
+    /// sums `weights[tap] · input[c·planeStride + ky·rowStride + kx + j]` over channels `c` and taps `(ky, kx)`.
+    /// Reads `48 + (kernel − 1)·(rowStride + 1)` floats of each input plane from `input`; stores rows `i < rows`.
     @inline(never)
-    public static func tileSums(
+    public static func tile(
         kernel: Int, inChannels: Int, input: UnsafePointer<Float>, rowStride: Int, planeStride: Int,
-        weights: UnsafePointer<Float>, filterStride: Int, rows: Int, into sums: UnsafeMutablePointer<Float>
+        weights: UnsafePointer<Float>, filterStride: Int, rows: Int, output: WideTileOutput
     ) {
         let p = TilePlanes(inChannels: inChannels, input: input, rowStride: rowStride, planeStride: planeStride)
         switch kernel {
-        case 1: WideTile(kernel: 1, p, weights, filterStride, rows).store(into: sums)
-        case 3: WideTile(kernel: 3, p, weights, filterStride, rows).store(into: sums)
-        case 5: WideTile(kernel: 5, p, weights, filterStride, rows).store(into: sums)
-        case 7: WideTile(kernel: 7, p, weights, filterStride, rows).store(into: sums)
-        case let k: WideTile(kernel: k, p, weights, filterStride, rows).store(into: sums)
+        case 1: WideTile(kernel: 1, p, weights, filterStride, rows).store(rows: rows, output)
+        case 3: WideTile(kernel: 3, p, weights, filterStride, rows).store(rows: rows, output)
+        case 5: WideTile(kernel: 5, p, weights, filterStride, rows).store(rows: rows, output)
+        case 7: WideTile(kernel: 7, p, weights, filterStride, rows).store(rows: rows, output)
+        case let k: WideTile(kernel: k, p, weights, filterStride, rows).store(rows: rows, output)
         }
+    }
+}
+
+/// Where a tile's results go: vector `v` (16 consecutive positions) of row `i` to `vectors.v + i·channelStride`, or,
+/// where `vectors.v` is nil, to `scratch + 48·i + 16·v`; each after `activation(sum + bias[i])`.
+public struct WideTileOutput {
+    public var vectors: (UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?)
+    /// Floats between the outputs of consecutive rows (output channels).
+    public var channelStride: Int
+    /// 8 × 48 floats for the vectors without a place in the output.
+    public var scratch: UnsafeMutablePointer<Float>
+    /// One value per row, or nil for none.
+    public var bias: UnsafePointer<Float>?
+    public var activation: WideActivation?
+
+    public init(vectors: (UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?), channelStride: Int,
+                scratch: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, activation: WideActivation?) {
+        self.vectors = vectors
+        self.channelStride = channelStride
+        self.scratch = scratch
+        self.bias = bias
+        self.activation = activation
     }
 }
 
@@ -93,16 +116,33 @@ struct WideTile {
         (self.c60, self.c61, self.c62, self.c70, self.c71, self.c72) = (c60, c61, c62, c70, c71, c72)
     }
 
-    /// Stores the 8 rows of 48 sums, row after row.
-    @inline(__always)
-    func store(into sums: UnsafeMutablePointer<Float>) {
-        @inline(__always) func row(_ i: Int, _ a: SIMD16<Float>, _ b: SIMD16<Float>, _ c: SIMD16<Float>) {
-            let raw = UnsafeMutableRawPointer(sums + i * WideDirectConv.positionsPerTile)
-            raw.storeBytes(of: a, as: SIMD16<Float>.self)
-            raw.storeBytes(of: b, toByteOffset: 64, as: SIMD16<Float>.self)
-            raw.storeBytes(of: c, toByteOffset: 128, as: SIMD16<Float>.self)
-        }
-        row(0, c00, c01, c02); row(1, c10, c11, c12); row(2, c20, c21, c22); row(3, c30, c31, c32)
-        row(4, c40, c41, c42); row(5, c50, c51, c52); row(6, c60, c61, c62); row(7, c70, c71, c72)
+    /// Stores rows `0 ..< rows` through `output`.
+    @_transparent
+    func store(rows: Int, _ output: WideTileOutput) {
+        Self.store(row: 0, c00, c01, c02, output); if rows > 1 { Self.store(row: 1, c10, c11, c12, output) }
+        if rows > 2 { Self.store(row: 2, c20, c21, c22, output) }; if rows > 3 { Self.store(row: 3, c30, c31, c32, output) }
+        if rows > 4 { Self.store(row: 4, c40, c41, c42, output) }; if rows > 5 { Self.store(row: 5, c50, c51, c52, output) }
+        if rows > 6 { Self.store(row: 6, c60, c61, c62, output) }; if rows > 7 { Self.store(row: 7, c70, c71, c72, output) }
+    }
+
+    /// Stores row `i`'s three vectors through `output`.
+    @_transparent
+    private static func store(row i: Int, _ a: SIMD16<Float>, _ b: SIMD16<Float>, _ c: SIMD16<Float>, _ output: WideTileOutput) {
+        var bias = SIMD16<Float>()
+        if let biases = output.bias { bias = SIMD16(repeating: biases[i]) }
+        let scratch = output.scratch + i * WideDirectConv.positionsPerTile, offset = i * output.channelStride
+        store(a + bias, output.activation, to: output.vectors.0, offset, else: scratch)
+        store(b + bias, output.activation, to: output.vectors.1, offset, else: scratch + 16)
+        store(c + bias, output.activation, to: output.vectors.2, offset, else: scratch + 32)
+    }
+
+    @_transparent
+    private static func store(_ values: SIMD16<Float>, _ activation: WideActivation?, to place: UnsafeMutablePointer<Float>?, _ offset: Int,
+                              else scratch: UnsafeMutablePointer<Float>) {
+        let target: UnsafeMutablePointer<Float>
+        if let place { target = place + offset } else { target = scratch }
+        var values = values
+        if let activation { values = activation.value(values) }
+        UnsafeMutableRawPointer(target).storeBytes(of: values, as: SIMD16<Float>.self)
     }
 }
