@@ -1,4 +1,6 @@
-/// The FMA-throughput probe with AVX-512 vectors, for the peak that benchmarks compare against.
+/// The FMA-throughput probe with AVX-512 vectors, for the peak that benchmarks compare against: the `SIMD16` twin of
+/// FathomKernels' AVX2 `fmaLoop` (a generic version would compile to lane-by-lane code), kept in this module so that it
+/// compiles for x86-64-v4.
 public enum WideFmaLoop {
     /// Lanes of one vector.
     public static let lanes = 16

@@ -3,7 +3,7 @@
 their ratio.
 
 A benchmark, not a test: it is not part of CI. numpy runs `a @ b` on float32 row-major matrices with its BLAS limited to
-T threads (threadpoolctl when installed, else OPENBLAS_NUM_THREADS in a fresh interpreter per thread count); Fathom runs
+T threads (OPENBLAS_NUM_THREADS, in a fresh interpreter per round); Fathom runs
 `fathom bench gemm --m N --n N --k N --threads T --json`. The two are measured in alternating rounds (Fathom first in
 even rounds) so that drift of a shared machine does not bias one of them; each side's figure is the median over rounds
 of its per-round median GFLOP/s, and the spread over rounds is printed.
@@ -19,7 +19,7 @@ import statistics
 import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from fathom_binary import ROOT, find_fathom
 
 NUMPY_ROUND = r"""
 import sys, time, statistics, numpy as np
@@ -34,17 +34,6 @@ for _ in range(repeats):
     start = time.perf_counter(); np.matmul(a, b, out=c); times.append(time.perf_counter() - start)
 print(2 * n ** 3 / statistics.median(times) / 1e9)
 """
-
-
-def find_fathom(explicit):
-    """The fathom binary: --fathom, else the newest release build in the checkout."""
-    if explicit:
-        return explicit
-    candidates = [os.path.join(ROOT, d, "release", "fathom") for d in os.listdir(ROOT) if d.startswith(".build")]
-    candidates = [c for c in candidates if os.path.exists(c)]
-    if not candidates:
-        sys.exit("no release build of fathom found: run `swift build -c release` or pass --fathom PATH")
-    return max(candidates, key=os.path.getmtime)
 
 
 def numpy_gflops(n, threads, repeats):

@@ -29,18 +29,7 @@ import time
 import numpy as np
 import onnxruntime as ort
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def find_fathom(explicit):
-    """The fathom binary: --fathom, else the newest release build in the checkout."""
-    if explicit:
-        return explicit
-    candidates = [os.path.join(ROOT, d, "release", "fathom") for d in os.listdir(ROOT) if d.startswith(".build")]
-    candidates = [c for c in candidates if os.path.exists(c)]
-    if not candidates:
-        sys.exit("no release build of fathom found: run `swift build -c release` or pass --fathom PATH")
-    return max(candidates, key=os.path.getmtime)
+from fathom_binary import ROOT, find_fathom
 
 
 def run_json(command):
