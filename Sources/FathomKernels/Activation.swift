@@ -1,3 +1,5 @@
+import FathomKernelsAVX512
+
 /// Pointwise activation functions, forward and backward, with PyTorch's definitions and gradient
 /// conventions at the kinks (the gradient at a kink is the one-sided value PyTorch uses).
 public enum Activation: String, Sendable, Codable, CaseIterable {
@@ -41,6 +43,16 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
         case .relu6: return Self.clamp(x, 0, 6)
         case .hardSwish: return x * Self.clamp(x + 3, 0, 6) * (1 / 6)
         case .hardSigmoid: return Self.clamp(x + 3, 0, 6) * (1 / 6)
+        }
+    }
+
+    /// The same function for the AVX-512 tiles.
+    var wide: WideActivation {
+        switch self {
+        case .relu: .relu
+        case .relu6: .relu6
+        case .hardSwish: .hardSwish
+        case .hardSigmoid: .hardSigmoid
         }
     }
 

@@ -152,7 +152,7 @@ struct DirectConvJob {
     /// go through scratch memory and are scattered here, as runs of consecutive outputs (``OutputRun``).
     private func computeWide() {
         let m = geometry.shape.outChannelsPerGroup, k = geometry.shape.patchSize, (mr, width) = DirectConv2D.tile(.avx512)
-        let vector = width / 3, fused = activation.map(Self.wide)
+        let vector = width / 3, fused = activation.map(\.wide)
         withUnsafeTemporaryAllocation(of: Float.self, capacity: mr * width) { scratch in
             withUnsafeTemporaryAllocation(of: OutputRun.self, capacity: vector + 1) { runs in
                 for tile in 0..<geometry.tileCount {
@@ -181,16 +181,6 @@ struct DirectConvJob {
                     }
                 }
             }
-        }
-    }
-
-    /// The AVX-512 tile's form of `activation`.
-    private static func wide(_ activation: Activation) -> WideActivation {
-        switch activation {
-        case .relu: .relu
-        case .relu6: .relu6
-        case .hardSwish: .hardSwish
-        case .hardSigmoid: .hardSigmoid
         }
     }
 

@@ -1,16 +1,20 @@
-/// Packs 16-column micro-panels of one image group's im2col matrix straight from the input, in the
-/// layout ``GemmMicroKernel`` reads for B (`patchSize` rows of 16 floats), so that a convolution
-/// never writes the whole im2col matrix: each panel is built just before the micro-kernel uses it.
+/// Packs micro-panels of one image group's im2col matrix straight from the input, in the layout the
+/// micro-kernel reads for B (`patchSize` rows of `width` floats: 16 for AVX2's tile, 32 for
+/// AVX-512's), so that a convolution never writes the whole im2col matrix: each panel is built just
+/// before the micro-kernel uses it.
 ///
 /// Panel columns are output pixels `q = oh·outWidth + ow`. The 16 pixels of a panel fall into a few
 /// runs, each within one output row (a pointwise convolution's panel is one run: its pixels are
 /// consecutive input floats). At stride 1, a run's inputs for one window offset are consecutive, so a
 /// row of the panel is one vector copy (lanes that fall in the left or right padding are zeroed
-/// after it); other strides, and runs of other lengths, are gathered element by element.
+/// after it); at stride 2, the even lanes of a copy twice as long; other strides, and runs of other
+/// lengths, are gathered element by element.
 struct Im2colPanels {
     let shape: Conv2DShape
     /// The group's first input plane; the group's planes are `inPlane` apart.
     let image: UnsafePointer<Float>
+    /// Floats per panel row (pixels per panel).
+    let width: Int
 
     /// One run of panel lanes whose pixels share an output row.
     private struct Run {
@@ -20,10 +24,10 @@ struct Im2colPanels {
         var count: Int
     }
 
-    /// Writes panel `columns` (at most 16 pixels; lanes past them are zero) into `panel`,
-    /// `patchSize · 16` floats.
+    /// Writes panel `columns` (at most `width` pixels; lanes past them are zero) into `panel`,
+    /// `patchSize · width` floats.
     func pack(columns: Range<Int>, into panel: UnsafeMutablePointer<Float>) {
-        withUnsafeTemporaryAllocation(of: Run.self, capacity: GemmMicroKernel.columns) { runs in
+        withUnsafeTemporaryAllocation(of: Run.self, capacity: width) { runs in
             var runCount = 0
             if shape.isPointwise {
                 runs[0] = Run(lane: 0, outRow: 0, outColumn: columns.lowerBound, count: columns.count)
@@ -45,7 +49,7 @@ struct Im2colPanels {
     /// Fills the panel run by run: a run's window columns and real lanes depend only on `kw`, so
     /// they are computed once per run; the inner loop copies one run of one panel row.
     private func packRows(runs: UnsafeBufferPointer<Run>, valid: Int, into panel: UnsafeMutablePointer<Float>) {
-        let k = shape.kernelSize, s = shape.stride, p = shape.padding, width = shape.inWidth, nr = GemmMicroKernel.columns
+        let k = shape.kernelSize, s = shape.stride, p = shape.padding, width = shape.inWidth, nr = self.width
         let end = image + shape.inChannelsPerGroup * shape.inPlane
         if valid < nr { panel.update(repeating: 0, count: shape.patchSize * nr) }
         withUnsafeTemporaryAllocation(of: (first: Int, lanes: Range<Int>).self, capacity: k) { columns in
@@ -68,11 +72,13 @@ struct Im2colPanels {
                             }
                             let (first, lanes) = columns[kw]
                             let source = inputRow + first
-                            if s == 1 && source >= image && source + run.count <= end
-                                && Self.copyVector(source, lanes: lanes, count: run.count, to: destination) {
+                            if (s == 1 || s == 2) && source >= image && source + s * run.count <= end
+                                && Self.copyVector(source, stride: s, lanes: lanes, count: run.count, to: destination) {
                                 continue
                             }
-                            for j in 0..<run.count { destination[j] = lanes.contains(j) ? source[j * s] : 0 }
+                            for j in 0..<lanes.lowerBound { destination[j] = 0 }
+                            for j in lanes { destination[j] = source[j * s] }
+                            for j in lanes.upperBound..<run.count { destination[j] = 0 }
                         }
                     }
                 }
@@ -90,17 +96,25 @@ struct Im2colPanels {
         return min(low, count)..<max(min(low, count), min(high, count))
     }
 
-    /// Copies a stride-1 run of 16 or 8 lanes as one vector, then zeroes the few lanes outside
-    /// `lanes` (window columns in the padding); returns false for other lengths (the caller copies
-    /// element by element).
+    /// Copies a run of 8, 16 or 32 lanes at stride 1 or 2 as vectors (stride 2 keeps the even lanes of twice as many
+    /// consecutive floats), then zeroes the few lanes outside `lanes` (window columns in the padding); returns false
+    /// for other lengths (the caller copies element by element).
     @inline(__always)
     private static func copyVector(
-        _ source: UnsafePointer<Float>, lanes: Range<Int>, count: Int, to destination: UnsafeMutablePointer<Float>
+        _ source: UnsafePointer<Float>, stride: Int, lanes: Range<Int>, count: Int, to destination: UnsafeMutablePointer<Float>
     ) -> Bool {
-        let raw = UnsafeMutableRawPointer(destination)
-        switch count {
-        case 16: raw.storeBytes(of: UnsafeRawPointer(source).loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
-        case 8: raw.storeBytes(of: UnsafeRawPointer(source).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+        let raw = UnsafeMutableRawPointer(destination), input = UnsafeRawPointer(source)
+        switch (count, stride) {
+        case (8, 1): raw.storeBytes(of: input.loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+        case (16, 1), (32, 1):
+            for j in Swift.stride(from: 0, to: count, by: 16) {
+                raw.storeBytes(of: input.loadUnaligned(fromByteOffset: 4 * j, as: SIMD16<Float>.self), toByteOffset: 4 * j, as: SIMD16<Float>.self)
+            }
+        case (8, 2), (16, 2), (32, 2):
+            for j in Swift.stride(from: 0, to: count, by: 8) {
+                raw.storeBytes(of: input.loadUnaligned(fromByteOffset: 8 * j, as: SIMD16<Float>.self).evenHalf, toByteOffset: 4 * j,
+                               as: SIMD8<Float>.self)
+            }
         default: return false
         }
         for j in 0..<lanes.lowerBound { destination[j] = 0 }

@@ -1,15 +1,25 @@
+import FathomKernelsAVX512
+
 /// A convolution's `weights · im2col(input)` for one image group, without an im2col matrix and
 /// without packing the weights: im2col panels are packed block by block (``Im2colPanels``) and the
-/// micro-kernel reads the weights in place (``GemmMicroKernel/directTile(kc:a:lda:rows:b:c:ldc:columns:epilogue:scratch:)``),
-/// adding the bias and applying the activation as it stores.
+/// micro-kernel reads the weights in place (``GemmMicroKernel/directTile(kc:a:lda:rows:b:c:ldc:columns:epilogue:scratch:)``,
+/// 6×16, or with AVX-512 `WideGemm.directTile`, 12×32), adding the bias and applying the activation as it stores.
 ///
 /// Loop nest, outermost first: blocks of output pixels whose packed panels fill about 128 KB (they
-/// stay in L2), then 6-row panels of weights (`6 × patchSize`, from L1), then 16-pixel panels. The
+/// stay in L2), then panels of weights (tile rows × `patchSize`, from L1), then pixel panels. The
 /// weights are re-read once per pixel block, which is cheap when they are small (a network's
 /// convolutions: out channels × patch size) or when there is only one block (few output pixels).
 struct PanelGemm {
     let shape: Conv2DShape
     let activation: Activation?
+    /// The micro-kernel's tile (``GemmTile``: AVX2's 6×16 or AVX-512's 12×32).
+    let tile: GemmTile
+
+    init(shape: Conv2DShape, activation: Activation?, isa: KernelISA = .current) {
+        self.shape = shape
+        self.activation = activation
+        tile = GemmTile(isa)
+    }
 
     /// Floats of packed panels per pixel block.
     static let blockFloats = 32 * 1024
@@ -21,13 +31,13 @@ struct PanelGemm {
     /// streams better) and weights that are small or read once.
     static func suits(_ shape: Conv2DShape) -> Bool {
         let weights = shape.outChannelsPerGroup * shape.patchSize
-        return shape.outPlane > 1 && (weights <= smallWeights || pixelsPerBlock(shape) >= shape.outPlane)
+        return shape.outPlane > 1 && (weights <= smallWeights || pixelsPerBlock(shape, panelWidth: GemmMicroKernel.columns) >= shape.outPlane)
     }
 
-    /// Output pixels per block: whole panels whose packed size is about ``blockFloats``.
-    static func pixelsPerBlock(_ shape: Conv2DShape) -> Int {
-        let panels = max(1, blockFloats / (shape.patchSize * GemmMicroKernel.columns))
-        return panels * GemmMicroKernel.columns
+    /// Output pixels per block: whole panels of `panelWidth` pixels whose packed size is about ``blockFloats``.
+    static func pixelsPerBlock(_ shape: Conv2DShape, panelWidth: Int) -> Int {
+        let panels = max(1, blockFloats / (shape.patchSize * panelWidth))
+        return panels * panelWidth
     }
 
     /// `output[rows][columns] = activation(weights[rows] · im2col(image)[columns] + bias[rows])` for one
@@ -37,9 +47,9 @@ struct PanelGemm {
         image: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
         output: UnsafeMutablePointer<Float>, rows: Range<Int>, columns: Range<Int>, workspace: Workspace
     ) {
-        let k = shape.patchSize, n = shape.outPlane, nr = GemmMicroKernel.columns, mr = GemmMicroKernel.rows
-        let panels = Im2colPanels(shape: shape, image: image)
-        let blockWidth = Self.pixelsPerBlock(shape)
+        let k = shape.patchSize, n = shape.outPlane, nr = tile.columns, mr = tile.rows
+        let panels = Im2colPanels(shape: shape, image: image, width: nr)
+        let blockWidth = Self.pixelsPerBlock(shape, panelWidth: nr)
         let packed = workspace.allocate(min(blockWidth, GemmProblem.roundUp(columns.count, to: nr)) * k)
         let scratch = workspace.allocate(mr * nr)
         for block in stride(from: columns.lowerBound, to: columns.upperBound, by: blockWidth) {
@@ -50,10 +60,15 @@ struct PanelGemm {
             for row in stride(from: rows.lowerBound, to: rows.upperBound, by: mr) {
                 let epilogue = GemmEpilogue(bias: bias.map { $0 + row }, activation: activation)
                 for (index, panel) in stride(from: block, to: blockEnd, by: nr).enumerated() {
-                    GemmMicroKernel.directTile(
-                        kc: k, a: weights + row * k, lda: k, rows: min(mr, rows.upperBound - row), b: packed + index * nr * k,
-                        c: output + row * n + panel, ldc: n, columns: min(nr, blockEnd - panel), epilogue: epilogue,
-                        scratch: scratch)
+                    let a = weights + row * k, tileRows = min(mr, rows.upperBound - row), b = packed + index * nr * k
+                    let c = output + row * n + panel, columns = min(nr, blockEnd - panel)
+                    if tile.isa == .avx512 {
+                        WideGemm.directTile(kc: k, a: a, lda: k, rows: tileRows, b: b, c: c, ldc: n, columns: columns,
+                                            bias: epilogue.bias, activation: activation.map(\.wide), scratch: scratch)
+                    } else {
+                        GemmMicroKernel.directTile(kc: k, a: a, lda: k, rows: tileRows, b: b, c: c, ldc: n, columns: columns,
+                                                   epilogue: epilogue, scratch: scratch)
+                    }
                 }
             }
         }
@@ -66,7 +81,7 @@ struct PanelGemm {
         output: UnsafeMutablePointer<Float>, pool: ThreadPool?
     ) {
         let m = shape.outChannelsPerGroup, n = shape.outPlane
-        let tiles = GemmThreading.tiles(m: m, n: n, k: shape.patchSize, threads: pool?.threadCount ?? 1, tile: GemmTile(.avx2))
+        let tiles = GemmThreading.tiles(m: m, n: n, k: shape.patchSize, threads: pool?.threadCount ?? 1, tile: tile)
         let run = { (index: Int) in
             ScratchCache.withWorkspace {
                 compute(image: image, weights: weights, bias: bias, output: output,

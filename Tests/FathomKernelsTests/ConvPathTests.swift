@@ -21,12 +21,17 @@ import Testing
     ]
 
     /// Shapes that exercise ``PanelGemm``'s edges: partial 6-row and 16-pixel tiles, panels spanning output rows,
-    /// several pixel blocks, stride 2, pointwise runs across rows, a 1×1 stride-2 gather, groups and a batch.
+    /// several pixel blocks, stride 1 and 2 (output rows of 8, 16 and 32 pixels packed as vectors, others lane by lane),
+    /// pointwise runs across rows, a 1×1 stride-2 gather, groups and a batch.
     static let panelShapes: [Conv2DShape] = [
         Conv2DShape(batch: 1, inChannels: 3, inHeight: 17, inWidth: 19, outChannels: 13, kernelSize: 3, padding: 1),
         Conv2DShape(batch: 1, inChannels: 16, inHeight: 16, inWidth: 16, outChannels: 7, kernelSize: 3, padding: 1),
         Conv2DShape(batch: 2, inChannels: 5, inHeight: 8, inWidth: 8, outChannels: 9, kernelSize: 3, padding: 1),
         Conv2DShape(batch: 1, inChannels: 4, inHeight: 13, inWidth: 11, outChannels: 8, kernelSize: 3, stride: 2, padding: 1),
+        Conv2DShape(batch: 1, inChannels: 3, inHeight: 32, inWidth: 32, outChannels: 7, kernelSize: 3, stride: 2, padding: 1),
+        Conv2DShape(batch: 2, inChannels: 2, inHeight: 16, inWidth: 16, outChannels: 5, kernelSize: 3, stride: 2, padding: 1),
+        Conv2DShape(batch: 1, inChannels: 3, inHeight: 5, inWidth: 40, outChannels: 13, kernelSize: 3, padding: 1),
+        Conv2DShape(batch: 1, inChannels: 2, inHeight: 4, inWidth: 70, outChannels: 3, kernelSize: 3, stride: 2, padding: 1),
         Conv2DShape(batch: 1, inChannels: 6, inHeight: 5, inWidth: 7, outChannels: 14, kernelSize: 1),
         Conv2DShape(batch: 1, inChannels: 6, inHeight: 9, inWidth: 9, outChannels: 5, kernelSize: 1, stride: 2),
         Conv2DShape(batch: 1, inChannels: 3, inHeight: 12, inWidth: 12, outChannels: 4, kernelSize: 7, stride: 2, padding: 3),
