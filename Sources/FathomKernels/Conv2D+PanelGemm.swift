@@ -27,7 +27,7 @@ struct PanelGemm {
     static let smallWeights = 64 * 1024
 
     /// Whether this loop nest suits the shape: several output pixels per image (one pixel is a
-    /// matrix-vector product, which ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:pool:)``
+    /// matrix-vector product, which ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:pool:isa:)``
     /// streams better) and weights that are small or read once.
     static func suits(_ shape: Conv2DShape) -> Bool {
         let weights = shape.outChannelsPerGroup * shape.patchSize

@@ -14,7 +14,9 @@
 /// `weights[group] · im2col(input[image, group])`: through ``PanelGemm`` (im2col packed panel by panel, weights read in
 /// place, bias and activation applied as the tiles are stored) when the shape suits it, otherwise by materialising
 /// im2col (a pointwise convolution: the input itself) and calling
-/// ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:pool:)``.
+/// ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:pool:isa:)``. Where the processor has AVX-512
+/// (``KernelISA``), the direct kernel (pointwise ones included), the panel GEMM and SGEMM run AVX-512 tiles; the
+/// depthwise kernel and the backward pass stay AVX2.
 public enum Conv2D {
     /// How a convolution is computed.
     public enum Algorithm: String, CaseIterable, Sendable {
@@ -26,7 +28,7 @@ public enum Conv2D {
         case direct
         /// ``PanelGemm``: im2col panels packed block by block, weights read in place.
         case panelGemm = "panel-gemm"
-        /// The whole im2col matrix, then ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:pool:)``.
+        /// The whole im2col matrix, then ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:pool:isa:)``.
         case im2colGemm = "im2col-gemm"
 
         /// Whether this algorithm can compute `shape` (a depthwise shape always runs the depthwise kernel).
