@@ -15,45 +15,9 @@ public enum WideGemm {
     /// `beta == 0`, C is only written, NaNs included).
     @inline(never)
     public static func tile(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, beta: Float) {
-        var c00 = SIMD16<Float>(), c01 = SIMD16<Float>(), c10 = SIMD16<Float>(), c11 = SIMD16<Float>()
-        var c20 = SIMD16<Float>(), c21 = SIMD16<Float>(), c30 = SIMD16<Float>(), c31 = SIMD16<Float>()
-        var c40 = SIMD16<Float>(), c41 = SIMD16<Float>(), c50 = SIMD16<Float>(), c51 = SIMD16<Float>()
-        var c60 = SIMD16<Float>(), c61 = SIMD16<Float>(), c70 = SIMD16<Float>(), c71 = SIMD16<Float>()
-        var c80 = SIMD16<Float>(), c81 = SIMD16<Float>(), c90 = SIMD16<Float>(), c91 = SIMD16<Float>()
-        var cA0 = SIMD16<Float>(), cA1 = SIMD16<Float>(), cB0 = SIMD16<Float>(), cB1 = SIMD16<Float>()
-        var a = a, b = UnsafeRawPointer(b)
-        for _ in 0..<kc {
-            let b0 = b.load(as: SIMD16<Float>.self), b1 = b.load(fromByteOffset: 64, as: SIMD16<Float>.self)
-            var x = SIMD16<Float>(repeating: a[0])
-            c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
-            x = SIMD16(repeating: a[1]); c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1)
-            x = SIMD16(repeating: a[2]); c20 = c20.addingProduct(x, b0); c21 = c21.addingProduct(x, b1)
-            x = SIMD16(repeating: a[3]); c30 = c30.addingProduct(x, b0); c31 = c31.addingProduct(x, b1)
-            x = SIMD16(repeating: a[4]); c40 = c40.addingProduct(x, b0); c41 = c41.addingProduct(x, b1)
-            x = SIMD16(repeating: a[5]); c50 = c50.addingProduct(x, b0); c51 = c51.addingProduct(x, b1)
-            x = SIMD16(repeating: a[6]); c60 = c60.addingProduct(x, b0); c61 = c61.addingProduct(x, b1)
-            x = SIMD16(repeating: a[7]); c70 = c70.addingProduct(x, b0); c71 = c71.addingProduct(x, b1)
-            x = SIMD16(repeating: a[8]); c80 = c80.addingProduct(x, b0); c81 = c81.addingProduct(x, b1)
-            x = SIMD16(repeating: a[9]); c90 = c90.addingProduct(x, b0); c91 = c91.addingProduct(x, b1)
-            x = SIMD16(repeating: a[10]); cA0 = cA0.addingProduct(x, b0); cA1 = cA1.addingProduct(x, b1)
-            x = SIMD16(repeating: a[11]); cB0 = cB0.addingProduct(x, b0); cB1 = cB1.addingProduct(x, b1)
-            a += rows
-            b += columns * MemoryLayout<Float>.stride
-        }
-        @inline(__always) func store(_ i: Int, _ low: SIMD16<Float>, _ high: SIMD16<Float>) {
-            let row = UnsafeMutableRawPointer(c + i * ldc)
-            var low = low, high = high
-            if beta != 0 {
-                let scale = SIMD16<Float>(repeating: beta)
-                low = low.addingProduct(scale, row.loadUnaligned(as: SIMD16<Float>.self))
-                high = high.addingProduct(scale, row.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self))
-            }
-            row.storeBytes(of: low, as: SIMD16<Float>.self)
-            row.storeBytes(of: high, toByteOffset: 64, as: SIMD16<Float>.self)
-        }
-        store(0, c00, c01); store(1, c10, c11); store(2, c20, c21); store(3, c30, c31)
-        store(4, c40, c41); store(5, c50, c51); store(6, c60, c61); store(7, c70, c71)
-        store(8, c80, c81); store(9, c90, c91); store(10, cA0, cA1); store(11, cB0, cB1)
+        var sums = WideGemmRows(kc: kc, a: a, rowStride: 1, depthStride: rows, b: b)
+        if beta != 0 { sums.addScaled(beta, c, ldc: ldc) }
+        sums.store(to: c, ldc: ldc)
     }
 }
 
@@ -68,7 +32,7 @@ extension WideGemm {
         columns validColumns: Int, bias: UnsafePointer<Float>?, activation: WideActivation?, scratch: UnsafeMutablePointer<Float>
     ) {
         let full = validRows == rows && validColumns == columns
-        var sums = WideGemmRows(kc: kc, a: a, lda: lda, rows: validRows, b: b)
+        var sums = WideGemmRows(kc: kc, a: a, rowStride: lda, rows: validRows, depthStride: 1, b: b)
         if let bias { sums.addBias(bias, rows: validRows) }
         if let activation { sums.apply(activation) }
         sums.store(to: full ? c : scratch, ldc: full ? ldc : columns)
@@ -79,14 +43,16 @@ extension WideGemm {
     }
 }
 
-/// The 24 accumulators of one 12×32 tile with A read in place: row `i` of A at `a + min(i, rows − 1)·lda`.
+/// The 24 accumulators of one 12×32 tile: row `i` of C sums A's row `i` (packed, or read in place) times the B panel.
 struct WideGemmRows {
     var c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51: SIMD16<Float>
     var c60, c61, c70, c71, c80, c81, c90, c91, cA0, cA1, cB0, cB1: SIMD16<Float>
 
+    /// Row `i` of A at `a + min(i, rows − 1)·rowStride`, step `p` at `p·depthStride` along it (literal strides
+    /// specialise the loop after inlining).
     @inline(__always)
-    init(kc: Int, a: UnsafePointer<Float>, lda: Int, rows: Int, b: UnsafePointer<Float>) {
-        @inline(__always) func row(_ i: Int) -> UnsafePointer<Float> { a + min(i, rows - 1) * lda }
+    init(kc: Int, a: UnsafePointer<Float>, rowStride: Int, rows: Int = WideGemm.rows, depthStride: Int, b: UnsafePointer<Float>) {
+        @inline(__always) func row(_ i: Int) -> UnsafePointer<Float> { a + min(i, rows - 1) * rowStride }
         let a0 = row(0), a1 = row(1), a2 = row(2), a3 = row(3), a4 = row(4), a5 = row(5)
         let a6 = row(6), a7 = row(7), a8 = row(8), a9 = row(9), aA = row(10), aB = row(11)
         var c00 = SIMD16<Float>(), c01 = SIMD16<Float>(), c10 = SIMD16<Float>(), c11 = SIMD16<Float>()
@@ -95,8 +61,8 @@ struct WideGemmRows {
         var c60 = SIMD16<Float>(), c61 = SIMD16<Float>(), c70 = SIMD16<Float>(), c71 = SIMD16<Float>()
         var c80 = SIMD16<Float>(), c81 = SIMD16<Float>(), c90 = SIMD16<Float>(), c91 = SIMD16<Float>()
         var cA0 = SIMD16<Float>(), cA1 = SIMD16<Float>(), cB0 = SIMD16<Float>(), cB1 = SIMD16<Float>()
-        var b = UnsafeRawPointer(b)
-        for p in 0..<kc {
+        var b = UnsafeRawPointer(b), p = 0
+        for _ in 0..<kc {
             let b0 = b.load(as: SIMD16<Float>.self), b1 = b.load(fromByteOffset: 64, as: SIMD16<Float>.self)
             var x = SIMD16<Float>(repeating: a0[p])
             c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
@@ -112,11 +78,25 @@ struct WideGemmRows {
             x = SIMD16(repeating: aA[p]); cA0 = cA0.addingProduct(x, b0); cA1 = cA1.addingProduct(x, b1)
             x = SIMD16(repeating: aB[p]); cB0 = cB0.addingProduct(x, b0); cB1 = cB1.addingProduct(x, b1)
             b += WideGemm.columns * MemoryLayout<Float>.stride
+            p += depthStride
         }
         (self.c00, self.c01, self.c10, self.c11, self.c20, self.c21) = (c00, c01, c10, c11, c20, c21)
         (self.c30, self.c31, self.c40, self.c41, self.c50, self.c51) = (c30, c31, c40, c41, c50, c51)
         (self.c60, self.c61, self.c70, self.c71, self.c80, self.c81) = (c60, c61, c70, c71, c80, c81)
         (self.c90, self.c91, self.cA0, self.cA1, self.cB0, self.cB1) = (c90, c91, cA0, cA1, cB0, cB1)
+    }
+
+    /// Adds `beta · c` (rows `ldc` apart) to the sums.
+    @inline(__always)
+    mutating func addScaled(_ beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+        let scale = SIMD16<Float>(repeating: beta)
+        @inline(__always) func add(_ low: inout SIMD16<Float>, _ high: inout SIMD16<Float>, _ i: Int) {
+            let row = UnsafeRawPointer(c + i * ldc)
+            low = low.addingProduct(scale, row.loadUnaligned(as: SIMD16<Float>.self))
+            high = high.addingProduct(scale, row.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self))
+        }
+        add(&c00, &c01, 0); add(&c10, &c11, 1); add(&c20, &c21, 2); add(&c30, &c31, 3); add(&c40, &c41, 4); add(&c50, &c51, 5)
+        add(&c60, &c61, 6); add(&c70, &c71, 7); add(&c80, &c81, 8); add(&c90, &c91, 9); add(&cA0, &cA1, 10); add(&cB0, &cB1, 11)
     }
 
     /// Adds row `min(i, rows − 1)`'s bias to row `i`.
