@@ -1,3 +1,5 @@
+import FathomKernelsAVX512
+
 /// Direct SIMD kernels for depthwise convolution (one filter per channel), forward and backward.
 ///
 /// Each channel plane is first copied into a zero-bordered scratch plane (``PaddedPlane``), whose
@@ -5,19 +7,32 @@
 /// contiguous floats at any stride and the inner loops need no bounds checks. Outputs are computed
 /// 8 at a time along a row (`SIMD8<Float>`). Planes are spread over the pool.
 enum DepthwiseConv2D {
+    /// With AVX-512 (`isa`), planes whose rows have at least 16 outputs run `WideDepthwise` (16 outputs per vector).
     static func forward(
         _ shape: Conv2DShape, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
-        bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, pool: ThreadPool?, activation: Activation? = nil
+        bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, pool: ThreadPool?, activation: Activation? = nil,
+        isa: KernelISA = .current
     ) {
-        let planes = shape.batch * shape.inChannels
+        let planes = shape.batch * shape.inChannels, k = shape.kernelSize
+        let wide = isa == .avx512 && shape.outWidth >= WideDepthwise.lanes
         forEachPlaneChunk(planes: planes, pool: pool) { planeRange, workspace in
             let padded = PaddedPlane(shape, workspace: workspace)
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: k * k) { taps in
+            for kh in 0..<k {
+                for kw in 0..<k { taps[kh * k + kw] = padded.window(row: kh, column: kw, stride: shape.stride) - padded.base }
+            }
             for plane in planeRange {
-                let channel = plane % shape.inChannels
+                let channel = plane % shape.inChannels, filter = weights + channel * k * k, planeOutput = output + plane * shape.outPlane
                 padded.load(input + plane * shape.inPlane)
-                forwardPlane(
-                    shape, padded: padded, filter: weights + channel * shape.kernelSize * shape.kernelSize,
-                    bias: bias?[channel] ?? 0, activation: activation, output: output + plane * shape.outPlane)
+                if wide {
+                    WideDepthwise.plane(
+                        kernel: k, outHeight: shape.outHeight, outWidth: shape.outWidth,
+                        rowStep: padded.window(row: shape.stride, column: 0, stride: shape.stride) - padded.base, taps: taps.baseAddress!,
+                        origin: padded.base, filter: filter, bias: bias?[channel] ?? 0, activation: activation?.wide, output: planeOutput)
+                } else {
+                    forwardPlane(shape, padded: padded, filter: filter, bias: bias?[channel] ?? 0, activation: activation, output: planeOutput)
+                }
+            }
             }
         }
     }

@@ -98,4 +98,25 @@ import Testing
             }
         }
     }
+
+    /// The depthwise kernel with the vectors of every instruction set this processor runs (AVX-512's 16 outputs per
+    /// vector take rows of at least 16 outputs): rows of exactly 16, of 18 at stride 2, of 40 (a last vector that
+    /// overlaps the one before), kernels 3, 5 and 7, a batch.
+    @Test(arguments: [
+        Conv2DShape(batch: 1, inChannels: 3, inHeight: 9, inWidth: 40, outChannels: 3, kernelSize: 3, padding: 1, groups: 3),
+        Conv2DShape(batch: 2, inChannels: 2, inHeight: 6, inWidth: 35, outChannels: 2, kernelSize: 5, stride: 2, padding: 2, groups: 2),
+        Conv2DShape(batch: 1, inChannels: 2, inHeight: 20, inWidth: 16, outChannels: 2, kernelSize: 7, padding: 3, groups: 2),
+    ])
+    func depthwiseKernelOfEachInstructionSetMatchesNaiveLoops(_ shape: Conv2DShape) {
+        var random = TestRandom(seed: 9)
+        let input = random.array(shape.inputCount), weights = random.array(shape.weightCount), bias = random.array(shape.outChannels)
+        let expected = referenceConv(shape, input: input.map(Double.init), weights: weights.map(Double.init), bias: bias.map(Double.init))
+            .map { Float(min(max($0, 0), 6)) }
+        for isa in KernelISA.allCases where isa.isSupported {
+            var output = [Float](repeating: .nan, count: shape.outputCount)
+            DepthwiseConv2D.forward(shape, input: input, weights: weights, bias: bias, output: &output, pool: ThreadPool(threadCount: 2),
+                                    activation: .relu6, isa: isa)
+            #expect(maxRelativeError(output, expected) < 1e-4, "\(isa)")
+        }
+    }
 }
