@@ -39,12 +39,14 @@ enum DirectConv2D {
         return isa == .avx512 ? 5 * shape.outPlane >= 3 * computed : 5 * shape.outPlane >= 4 * computed
     }
 
-    /// `output = activation(conv(input, weights) + bias)` for every image and group of `shape`. An image group with
+    /// `output = activation(conv(input, weights) + bias)` for every image and group of `shape` (with `accumulate`,
+    /// `output += …` instead, the activation applied before the sum). An image group with
     /// the pool to itself is split into one band of output rows per thread; each band pads the input rows it reads
     /// (its own rows plus a halo of `k − 1`) into its own buffer, so that no thread waits for a shared copy.
     static func forward(
         _ shape: Conv2DShape, input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-        output: UnsafeMutablePointer<Float>, pool: ThreadPool?, activation: Activation?, isa: KernelISA = .current
+        output: UnsafeMutablePointer<Float>, pool: ThreadPool?, activation: Activation?, accumulate: Bool = false,
+        isa: KernelISA = .current
     ) {
         let m = shape.outChannelsPerGroup, weightsPerGroup = m * shape.patchSize
         Conv2D.forEachImageAndGroup(shape, pool: pool) { image, group, bandPool, _ in
@@ -59,7 +61,8 @@ enum DirectConv2D {
                         weights: weights + group * weightsPerGroup, bias: bias.map { $0 + group * m },
                         output: output + (image * shape.outChannels + group * m) * shape.outPlane + rows.lowerBound * shape.outWidth,
                         activation: activation,
-                        tail: geometry.readsInPlace ? workspace.allocate(shape.inChannelsPerGroup * geometry.tilePositions) : nil
+                        tail: geometry.readsInPlace ? workspace.allocate(shape.inChannelsPerGroup * geometry.tilePositions) : nil,
+                        accumulates: accumulate
                     ).compute()
                 }
             }
@@ -140,6 +143,8 @@ struct DirectConvJob {
     let activation: Activation?
     /// Room for one tile's columns of every input channel, when the input is read in place (``tileInput(at:)``).
     let tail: UnsafeMutablePointer<Float>?
+    /// Whether results are added to the output instead of replacing it.
+    let accumulates: Bool
 
     /// Computes every tile of the band for every output channel, all channels of a tile before the next tile, while
     /// its input is in L1.
@@ -165,7 +170,7 @@ struct DirectConvJob {
                         @inline(__always) func target(_ place: Int?) -> UnsafeMutablePointer<Float>? { place.map { plane + $0 } }
                         let tileOutput = WideTileOutput(
                             vectors: (target(places.0), target(places.1), target(places.2)), channelStride: geometry.shape.outPlane,
-                            scratch: scratch.baseAddress!, bias: bias.map { $0 + row }, activation: fused)
+                            scratch: scratch.baseAddress!, bias: bias.map { $0 + row }, activation: fused, accumulates: accumulates)
                         WideDirectConv.tile(kernel: geometry.shape.kernelSize, inChannels: geometry.shape.inChannelsPerGroup, input: source,
                                             rowStride: geometry.rowStride, planeStride: planeStride, weights: weights + row * k,
                                             filterStride: k, rows: rows, output: tileOutput)
@@ -173,8 +178,13 @@ struct DirectConvJob {
                             let count = outputRuns(from: q + v * vector, count: vector, into: runs)
                             for i in 0..<rows {
                                 for run in runs[0..<count] {
-                                    (plane + i * geometry.shape.outPlane + run.outputOffset)
-                                        .update(from: scratch.baseAddress! + i * width + v * vector + run.tileOffset, count: run.count)
+                                    let target = plane + i * geometry.shape.outPlane + run.outputOffset
+                                    let source = scratch.baseAddress! + i * width + v * vector + run.tileOffset
+                                    if accumulates {
+                                        for j in 0..<run.count { target[j] += source[j] }
+                                    } else {
+                                        target.update(from: source, count: run.count)
+                                    }
                                 }
                             }
                         }
@@ -252,19 +262,21 @@ struct DirectConvJob {
         return VectorPlace(y: y, x: x, contiguous: (x + 8 <= width || geometry.rowStride == width) && q + 8 <= geometry.positions)
     }
 
-    /// Stores eight outputs into `plane`: one vector store when they are contiguous, else one by one, dropping the
-    /// padding columns and the positions past the end.
+    /// Stores (or, accumulating, adds) eight outputs into `plane`: one vector store when they are contiguous, else one
+    /// by one, dropping the padding columns and the positions past the end.
     @inline(__always)
     private func store(_ values: SIMD8<Float>, _ place: VectorPlace, _ plane: UnsafeMutablePointer<Float>) {
         let width = geometry.shape.outWidth
         if place.contiguous {
-            UnsafeMutableRawPointer(plane + place.y * width + place.x).storeBytes(of: values, as: SIMD8<Float>.self)
+            let target = UnsafeMutableRawPointer(plane + place.y * width + place.x)
+            let existing = accumulates ? target.loadUnaligned(as: SIMD8<Float>.self) : SIMD8()
+            target.storeBytes(of: values + existing, as: SIMD8<Float>.self)
             return
         }
         var (y, x) = (place.y, place.x)
         for lane in 0..<8 {
             guard y < geometry.rows.count else { return }
-            if x < width { plane[y * width + x] = values[lane] }
+            if x < width { plane[y * width + x] = values[lane] + (accumulates ? plane[y * width + x] : 0) }
             x += 1
             if x == geometry.rowStride { (y, x) = (y + 1, 0) }
         }

@@ -42,19 +42,23 @@ public enum Conv2D {
     }
 
     /// `output = activation(conv(input, weights) + bias)` (`bias`: one value per output channel, or
-    /// `nil`; `activation`: `nil` for none). `output` is overwritten. `algorithm` must run `shape`.
+    /// `nil`; `activation`: `nil` for none). `output` is overwritten, or with `accumulate` (only where
+    /// ``accumulates(_:)``) the result is added to it: a sum of convolutions with no separate add.
+    /// `algorithm` must run `shape`.
     public static func forward(
         _ shape: Conv2DShape, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, pool: ThreadPool? = .shared,
-        activation: Activation? = nil, algorithm: Algorithm = .automatic
+        activation: Activation? = nil, algorithm: Algorithm = .automatic, accumulate: Bool = false
     ) {
         precondition(algorithm.runs(shape), "\(algorithm.rawValue) cannot compute \(shape)")
+        precondition(!accumulate || algorithm == .automatic && accumulates(shape), "accumulating needs the direct kernel: \(shape)")
         if shape.isDepthwise {
             DepthwiseConv2D.forward(shape, input: input, weights: weights, bias: bias, output: output, pool: pool, activation: activation)
             return
         }
         if algorithm == .direct || algorithm == .automatic && DirectConv2D.suits(shape) {
-            DirectConv2D.forward(shape, input: input, weights: weights, bias: bias, output: output, pool: pool, activation: activation)
+            DirectConv2D.forward(shape, input: input, weights: weights, bias: bias, output: output, pool: pool, activation: activation,
+                                 accumulate: accumulate)
             return
         }
         let m = shape.outChannelsPerGroup, n = shape.outPlane, k = shape.patchSize
@@ -77,6 +81,12 @@ public enum Conv2D {
                 beta: bias == nil ? 0 : 1, c: destination, ldc: n, pool: gemmPool)
             activation?.forward(input: destination, output: destination, count: m * n, pool: gemmPool)
         }
+    }
+
+    /// Whether the automatic choice can add its result to the output (`forward(…, accumulate: true)`): the direct
+    /// kernel, not depthwise.
+    public static func accumulates(_ shape: Conv2DShape) -> Bool {
+        !shape.isDepthwise && DirectConv2D.suits(shape)
     }
 
     /// The im2col matrix of one image group, in `workspace`.

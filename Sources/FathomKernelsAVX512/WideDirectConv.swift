@@ -44,14 +44,18 @@ public struct WideTileOutput {
     /// One value per row, or nil for none.
     public var bias: UnsafePointer<Float>?
     public var activation: WideActivation?
+    /// Whether vectors with a place in the output are added to what it holds (after the bias and the activation)
+    /// instead of replacing it; vectors in scratch are written as they are.
+    public var accumulates: Bool
 
     public init(vectors: (UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?), channelStride: Int,
-                scratch: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, activation: WideActivation?) {
+                scratch: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, activation: WideActivation?, accumulates: Bool) {
         self.vectors = vectors
         self.channelStride = channelStride
         self.scratch = scratch
         self.bias = bias
         self.activation = activation
+        self.accumulates = accumulates
     }
 }
 
@@ -131,18 +135,23 @@ struct WideTile {
         var bias = SIMD16<Float>()
         if let biases = output.bias { bias = SIMD16(repeating: biases[i]) }
         let scratch = output.scratch + i * WideDirectConv.positionsPerTile, offset = i * output.channelStride
-        store(a + bias, output.activation, to: output.vectors.0, offset, else: scratch)
-        store(b + bias, output.activation, to: output.vectors.1, offset, else: scratch + 16)
-        store(c + bias, output.activation, to: output.vectors.2, offset, else: scratch + 32)
+        store(a + bias, output, to: output.vectors.0, offset, else: scratch)
+        store(b + bias, output, to: output.vectors.1, offset, else: scratch + 16)
+        store(c + bias, output, to: output.vectors.2, offset, else: scratch + 32)
     }
 
     @_transparent
-    private static func store(_ values: SIMD16<Float>, _ activation: WideActivation?, to place: UnsafeMutablePointer<Float>?, _ offset: Int,
+    private static func store(_ values: SIMD16<Float>, _ output: WideTileOutput, to place: UnsafeMutablePointer<Float>?, _ offset: Int,
                               else scratch: UnsafeMutablePointer<Float>) {
-        let target: UnsafeMutablePointer<Float>
-        if let place { target = place + offset } else { target = scratch }
         var values = values
-        if let activation { values = activation.value(values) }
+        if let activation = output.activation { values = activation.value(values) }
+        let target: UnsafeMutablePointer<Float>
+        if let place {
+            target = place + offset
+            if output.accumulates { values += UnsafeRawPointer(target).loadUnaligned(as: SIMD16<Float>.self) }
+        } else {
+            target = scratch
+        }
         UnsafeMutableRawPointer(target).storeBytes(of: values, as: SIMD16<Float>.self)
     }
 }

@@ -67,8 +67,9 @@ struct InferencePlan {
                 if readers[layer.inputs[0]] == 1 && layer.inputs[0] != 0 && !sharedBuffers.contains(input) {
                     assign(input)
                     overwrittenBuffers.insert(input)
-                    if case let .convolution(shape, weights, bias, convInput, output, nil)? = steps.last, output == input {
-                        steps[steps.count - 1] = .convolution(shape, weights: weights, bias: bias, input: convInput, output: output, activation: f)
+                    if case let .convolution(shape, weights, bias, convInput, output, nil, false)? = steps.last, output == input {
+                        steps[steps.count - 1] = .convolution(shape, weights: weights, bias: bias, input: convInput, output: output, activation: f,
+                                                              accumulate: false)
                     } else {
                         steps.append(.activation(f, count: count, input: input, output: input))
                     }
@@ -99,7 +100,8 @@ struct InferencePlan {
                     (weights, bias) = Self.fold(weights: weights, bias: bias, norm: parameters.layers[norm], outChannels: c.outChannels)
                     folded.insert(norm)
                 }
-                steps.append(.convolution(shape, weights: weights, bias: bias, input: inputs[0], output: newBuffer(), activation: nil))
+                steps.append(.convolution(shape, weights: weights, bias: bias, input: inputs[0], output: newBuffer(), activation: nil,
+                                          accumulate: false))
             case .batchNorm:
                 if folded.contains(layer.id) {
                     assign(inputs[0])
@@ -124,7 +126,13 @@ struct InferencePlan {
                 steps.append(.linear(batch: batch, inFeatures: graph.layers[layer.inputs[0]].shape.count, outFeatures: out,
                                      weights: p.weights!, bias: p.bias, input: inputs[0], output: newBuffer()))
             case .add:
-                steps.append(.add(inputs: inputs, count: batch * layer.shape.count, output: newBuffer()))
+                let count = batch * layer.shape.count
+                if let (sum, rest) = fuseSum(of: layer, inputs: inputs, graph: graph, readers: readers) {
+                    assign(sum)
+                    if !rest.isEmpty { steps.append(.add(inputs: [sum] + rest, count: count, output: sum)) }
+                } else {
+                    steps.append(.add(inputs: inputs, count: count, output: newBuffer()))
+                }
             case .channelScale:
                 steps.append(.channelScale(feature(layer.id), input: inputs[0], gate: inputs[1], output: newBuffer()))
             case let .channelShuffle(groups):
@@ -143,6 +151,33 @@ struct InferencePlan {
         constantSteps = zip(steps, constant).filter { $0.1 }.map(\.0)
         steps = zip(steps, constant).filter { !$0.1 }.map(\.0)
         stepLayers = stepLayers.filter { !graph.layers[$0].isConstant }
+    }
+
+    /// Fuses a sum into the convolutions it adds, when it can: convolutions that only this sum reads, computed by the
+    /// direct kernel, write into the buffer of the first of them, the others adding to it (``Conv2D/accumulates(_:)``).
+    /// Returns that buffer and the sum's other inputs (to add to it in place), or nil when no convolution qualifies.
+    /// NAS-Bench-201 nodes sum their incoming edges this way, as ONNX Runtime fuses a Sum into its convolutions.
+    /// Constant layers stay out: their steps run once, at build time.
+    private mutating func fuseSum(of layer: Layer, inputs: [Int], graph: NetworkGraph, readers: [Int]) -> (sum: Int, rest: [Int])? {
+        /// The step that wrote `buffer` last, if it is a convolution that can accumulate.
+        func accumulatingConvolution(writing buffer: Int, layer id: Int) -> Int? {
+            guard readers[id] == 1, !graph.layers[id].isConstant,
+                  let index = steps.lastIndex(where: { $0.output == buffer }),
+                  case let .convolution(shape, _, _, _, _, nil, false) = steps[index], Conv2D.accumulates(shape) else { return nil }
+            return index
+        }
+        var fused: [(input: Int, step: Int)] = []
+        for (position, id) in layer.inputs.enumerated() {
+            if let step = accumulatingConvolution(writing: inputs[position], layer: id) { fused.append((position, step)) }
+        }
+        fused.sort { $0.step < $1.step }
+        guard let first = fused.first else { return nil }
+        let sum = inputs[first.input]
+        for other in fused.dropFirst() {
+            guard case let .convolution(shape, weights, bias, input, _, activation, _) = steps[other.step] else { continue }
+            steps[other.step] = .convolution(shape, weights: weights, bias: bias, input: input, output: sum, activation: activation, accumulate: true)
+        }
+        return (sum, inputs.indices.filter { index in !fused.contains { $0.input == index } }.map { inputs[$0] })
     }
 
     private static func onlyReaderIsBatchNorm(_ id: Int, graph: NetworkGraph, readers: [Int], skip: [Bool]) -> Int? {

@@ -2,8 +2,10 @@ import FathomKernels
 
 /// One kernel call of a compiled network, reading and writing buffers by index.
 enum InferenceStep {
-    /// A convolution (batch norm folded in), with the activation fused into it if any.
-    case convolution(Conv2DShape, weights: AlignedBuffer, bias: AlignedBuffer?, input: Int, output: Int, activation: FathomKernels.Activation?)
+    /// A convolution (batch norm folded in), with the activation fused into it if any; `accumulate` adds the result
+    /// to the output buffer (a sum of convolutions, with no add step).
+    case convolution(Conv2DShape, weights: AlignedBuffer, bias: AlignedBuffer?, input: Int, output: Int, activation: FathomKernels.Activation?,
+                     accumulate: Bool)
     case batchNorm(FeatureMapShape, LayerParametersView, input: Int, output: Int)
     case activation(FathomKernels.Activation, count: Int, input: Int, output: Int)
     case averagePool(Pool2DShape, input: Int, output: Int)
@@ -15,11 +17,22 @@ enum InferenceStep {
     case channelShuffle(FeatureMapShape, groups: Int, input: Int, output: Int)
     case zero(count: Int, output: Int)
 
+    /// The buffer the step writes.
+    var output: Int {
+        switch self {
+        case let .convolution(_, _, _, _, output, _, _), let .batchNorm(_, _, _, output), let .activation(_, _, _, output),
+             let .averagePool(_, _, output), let .maxPool(_, _, output), let .globalAveragePool(_, _, output),
+             let .linear(_, _, _, _, _, _, output), let .add(_, _, output), let .channelScale(_, _, _, output),
+             let .channelShuffle(_, _, _, output), let .zero(_, output):
+            output
+        }
+    }
+
     func execute(_ b: [AlignedBuffer], pool: ThreadPool) {
         switch self {
-        case let .convolution(shape, weights, bias, input, output, activation):
+        case let .convolution(shape, weights, bias, input, output, activation, accumulate):
             Conv2D.forward(shape, input: b[input].baseAddress, weights: weights.baseAddress, bias: bias.map { UnsafePointer($0.baseAddress) },
-                           output: b[output].baseAddress, pool: pool, activation: activation)
+                           output: b[output].baseAddress, pool: pool, activation: activation, accumulate: accumulate)
         case let .batchNorm(shape, p, input, output):
             BatchNorm.inferenceForward(shape, input: b[input].baseAddress, output: b[output].baseAddress, mean: p.mean.baseAddress,
                                        variance: p.variance.baseAddress, gamma: p.gamma.baseAddress, beta: p.beta.baseAddress, pool: pool)
