@@ -159,11 +159,18 @@ struct DirectConvJob {
         let m = geometry.shape.outChannelsPerGroup, k = geometry.shape.patchSize, (mr, width) = DirectConv2D.tile(.avx512)
         let vector = width / 3, fused = activation.map(\.wide)
         withUnsafeTemporaryAllocation(of: Float.self, capacity: mr * width) { scratch in
-            withUnsafeTemporaryAllocation(of: OutputRun.self, capacity: vector + 1) { runs in
+            withUnsafeTemporaryAllocation(of: OutputRun.self, capacity: 3 * (vector + 1)) { runs in
                 for tile in 0..<geometry.tileCount {
                     let q = tile * width
                     let places = (contiguousOutput(at: q, count: vector), contiguousOutput(at: q + vector, count: vector),
                                   contiguousOutput(at: q + 2 * vector, count: vector))
+                    // The runs of each vector without a place, found once per tile: vector `v`'s from `v·(vector + 1)`.
+                    var runCounts = (0, 0, 0)
+                    for v in 0..<3 where (v == 0 ? places.0 : v == 1 ? places.1 : places.2) == nil {
+                        let found = outputRuns(from: q + v * vector, count: vector,
+                                               into: UnsafeMutableBufferPointer(rebasing: runs[v * (vector + 1)..<(v + 1) * (vector + 1)]))
+                        if v == 0 { runCounts.0 = found } else if v == 1 { runCounts.1 = found } else { runCounts.2 = found }
+                    }
                     let (source, planeStride) = tileInput(at: q)
                     for row in stride(from: 0, to: m, by: mr) {
                         let rows = min(mr, m - row), plane = output + row * geometry.shape.outPlane
@@ -174,10 +181,10 @@ struct DirectConvJob {
                         WideDirectConv.tile(kernel: geometry.shape.kernelSize, inChannels: geometry.shape.inChannelsPerGroup, input: source,
                                             rowStride: geometry.rowStride, planeStride: planeStride, weights: weights + row * k,
                                             filterStride: k, rows: rows, output: tileOutput)
-                        for v in 0..<3 where (v == 0 ? places.0 : v == 1 ? places.1 : places.2) == nil {
-                            let count = outputRuns(from: q + v * vector, count: vector, into: runs)
-                            for i in 0..<rows {
-                                for run in runs[0..<count] {
+                        for v in 0..<3 {
+                            let count = v == 0 ? runCounts.0 : v == 1 ? runCounts.1 : runCounts.2
+                            for i in 0..<rows where count > 0 {
+                                for run in runs[v * (vector + 1)..<v * (vector + 1) + count] {
                                     let target = plane + i * geometry.shape.outPlane + run.outputOffset
                                     let source = scratch.baseAddress! + i * width + v * vector + run.tileOffset
                                     if accumulates {
@@ -225,10 +232,10 @@ struct DirectConvJob {
         for tile in 0..<geometry.tileCount {
             let q = tile * width
             let places = (place(q), place(q + 8), place(q + 16))
+            let (source, planeStride) = tileInput(at: q)
             for row in stride(from: 0, to: m, by: mr) {
                 let rows = min(mr, m - row)
                 @inline(__always) func offset(_ i: Int) -> Int { min(i, rows - 1) * k }
-                let (source, planeStride) = tileInput(at: q)
                 let sums = DirectConvAccumulators(geometry: geometry, input: source, planeStride: planeStride, weights: weights + row * k,
                                                   offsets: (0, offset(1), offset(2), offset(3)))
                 let s = sums.finished(bias: bias.map { $0 + row }, rows: rows, activation: activation)

@@ -83,10 +83,10 @@ public enum Conv2D {
         }
     }
 
-    /// Whether the automatic choice can add its result to the output (`forward(…, accumulate: true)`): the direct
-    /// kernel, not depthwise.
+    /// Whether the automatic choice can add its result to the output (`forward(…, accumulate: true)`): where it takes
+    /// the direct kernel.
     public static func accumulates(_ shape: Conv2DShape) -> Bool {
-        !shape.isDepthwise && DirectConv2D.suits(shape)
+        DirectConv2D.suits(shape)
     }
 
     /// The im2col matrix of one image group, in `workspace`.
