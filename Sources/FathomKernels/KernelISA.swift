@@ -13,12 +13,21 @@ public enum KernelISA: String, Sendable, CaseIterable {
     /// The widest instruction set this processor runs.
     public static let detected: KernelISA = fathom_cpu_has_avx512() != 0 ? .avx512 : .avx2
 
-    /// The instruction set the kernels use: `detected`, unless `FATHOM_KERNEL_ISA` names a narrower one.
+    /// The instruction set the kernels use: `detected`, unless `FATHOM_KERNEL_ISA` names another one. A value that
+    /// names no instruction set, or one this processor does not run, stops the process with one line saying so (exit
+    /// status 2): a measurement must never run on other kernels than the ones asked for.
     public static let current: KernelISA = {
-        guard let requested = ProcessInfo.processInfo.environment["FATHOM_KERNEL_ISA"].flatMap(KernelISA.init(rawValue:)) else {
-            return detected
+        guard let value = ProcessInfo.processInfo.environment["FATHOM_KERNEL_ISA"], !value.isEmpty else { return detected }
+        let names = allCases.map(\.rawValue).joined(separator: " or ")
+        guard let requested = KernelISA(rawValue: value) else {
+            FileHandle.standardError.write(Data("fathom: FATHOM_KERNEL_ISA=\(value) names no instruction set; expected \(names)\n".utf8))
+            exit(2)
         }
-        return requested == .avx512 && detected != .avx512 ? detected : requested
+        guard requested.isSupported else {
+            FileHandle.standardError.write(Data("fathom: FATHOM_KERNEL_ISA=\(value): this processor does not run \(value) kernels\n".utf8))
+            exit(2)
+        }
+        return requested
     }()
 
     /// Whether this processor runs kernels built for `self`.

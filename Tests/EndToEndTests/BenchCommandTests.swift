@@ -12,6 +12,13 @@ import Testing
         #expect(json["m"] as? Int == 64)
     }
 
+    @Test func anUnknownKernelInstructionSetIsRefused() throws {
+        let result = try FathomProcess.run(["bench", "gemm", "--m", "8", "--n", "8", "--k", "8", "--threads", "1", "--repeats", "1"],
+                                           environment: ["FATHOM_KERNEL_ISA": "avx9"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("FATHOM_KERNEL_ISA=avx9 names no instruction set; expected x86-64-v3 or x86-64-v4"))
+    }
+
     @Test func gemmRejectsNonPositiveSizes() throws {
         let result = try FathomProcess.run(["bench", "gemm", "--m", "0"])
         #expect(result.status != 0 && result.stderr.contains("--m must be a positive integer, got 0"))
