@@ -40,14 +40,16 @@ enum DirectConv2D {
     }
 
     /// `output = activation(conv(input, weights) + bias)` for every image and group of `shape` (with `accumulate`,
-    /// `output += …` instead, the activation applied before the sum). An image group with
+    /// `output += …` instead, the activation applied before the sum; with `rectifyInput`, `relu(input)` instead of
+    /// `input`, applied as the band copies its rows or, read in place, as the tile loads them). An image group with
     /// the pool to itself is split into one band of output rows per thread; each band pads the input rows it reads
     /// (its own rows plus a halo of `k − 1`) into its own buffer, so that no thread waits for a shared copy.
     static func forward(
         _ shape: Conv2DShape, input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
         output: UnsafeMutablePointer<Float>, pool: ThreadPool?, activation: Activation?, accumulate: Bool = false,
-        isa: KernelISA = .current
+        rectifyInput: Bool = false, isa: KernelISA = .current
     ) {
+        precondition(!rectifyInput || !shape.isPointwise || isa == .avx512, "only the AVX-512 tile rectifies an input it reads in place")
         let m = shape.outChannelsPerGroup, weightsPerGroup = m * shape.patchSize
         Conv2D.forEachImageAndGroup(shape, pool: pool) { image, group, bandPool, _ in
             let source = input + (image * shape.inChannels + group * shape.inChannelsPerGroup) * shape.inPlane
@@ -57,12 +59,12 @@ enum DirectConv2D {
                 let geometry = DirectConvGeometry(shape, rows: rows, isa: isa)
                 ScratchCache.withWorkspace { workspace in
                     DirectConvJob(
-                        geometry: geometry, input: geometry.padded(source, workspace: workspace),
+                        geometry: geometry, input: geometry.padded(source, workspace: workspace, rectified: rectifyInput),
                         weights: weights + group * weightsPerGroup, bias: bias.map { $0 + group * m },
                         output: output + (image * shape.outChannels + group * m) * shape.outPlane + rows.lowerBound * shape.outWidth,
                         activation: activation,
                         tail: geometry.readsInPlace ? workspace.allocate(shape.inChannelsPerGroup * geometry.tilePositions) : nil,
-                        accumulates: accumulate
+                        accumulates: accumulate, rectifiesTiles: rectifyInput && geometry.readsInPlace
                     ).compute()
                 }
             }
@@ -114,8 +116,9 @@ struct DirectConvGeometry {
     var tileReach: Int { tilePositions + (shape.kernelSize - 1) * (rowStride + 1) }
 
     /// The input planes the band reads: a zero-padded copy in `workspace` of input rows `rows.lowerBound − padding`
-    /// onwards, followed by enough zeros that the last tile reads inside it; or, read in place, the band's first row.
-    func padded(_ source: UnsafePointer<Float>, workspace: Workspace) -> UnsafePointer<Float> {
+    /// onwards (of their ReLU if `rectified`), followed by enough zeros that the last tile reads inside it; or, read in
+    /// place, the band's first row.
+    func padded(_ source: UnsafePointer<Float>, workspace: Workspace, rectified: Bool) -> UnsafePointer<Float> {
         if readsInPlace { return source + rows.lowerBound * rowStride }
         let channels = shape.inChannelsPerGroup, p = shape.padding, w = shape.inWidth, bandRows = rows.count + shape.kernelSize - 1
         let copy = workspace.allocate(channels * planeStride + tileReach)
@@ -125,7 +128,7 @@ struct DirectConvGeometry {
                 let y = rows.lowerBound - p + r, row = copy + c * planeStride + r * rowStride
                 guard y >= 0 && y < shape.inHeight else { row.update(repeating: 0, count: rowStride); continue }
                 for i in 0..<p { row[i] = 0; row[p + w + i] = 0 }
-                VectorMath.copy(source + (c * shape.inHeight + y) * w, to: row + p, count: w)
+                VectorMath.copy(source + (c * shape.inHeight + y) * w, to: row + p, count: w, rectified: rectified)
             }
         }
         (copy + channels * planeStride).update(repeating: 0, count: tileReach)
@@ -145,6 +148,9 @@ struct DirectConvJob {
     let tail: UnsafeMutablePointer<Float>?
     /// Whether results are added to the output instead of replacing it.
     let accumulates: Bool
+    /// Whether the input is read in place and its ReLU is fused into the convolution: each tile's columns are then
+    /// copied to `tail`, rectified, once for all output channels.
+    let rectifiesTiles: Bool
 
     /// Computes every tile of the band for every output channel, all channels of a tile before the next tile, while
     /// its input is in L1.
@@ -183,7 +189,8 @@ struct DirectConvJob {
                                             filterStride: k, rows: rows, output: tileOutput)
                         for v in 0..<3 {
                             let count = v == 0 ? runCounts.0 : v == 1 ? runCounts.1 : runCounts.2
-                            for i in 0..<rows where count > 0 {
+                            guard count > 0 else { continue }
+                            for i in 0..<rows {
                                 for run in runs[v * (vector + 1)..<v * (vector + 1) + count] {
                                     let target = plane + i * geometry.shape.outPlane + run.outputOffset
                                     let source = scratch.baseAddress! + i * width + v * vector + run.tileOffset
@@ -248,14 +255,15 @@ struct DirectConvJob {
         }
     }
 
-    /// The input of the tile at flat position `q` and its plane stride: `input + q`, or, for a tile that would read
-    /// past the input in place, a copy of its columns of every channel in `tail`, zero-padded to the tile's width.
+    /// The input of the tile at flat position `q` and its plane stride: `input + q`, or a copy of its columns of every
+    /// channel in `tail`, zero-padded to the tile's width, for a tile that would read past the input in place or
+    /// whose input is rectified.
     @inline(__always)
     private func tileInput(at q: Int) -> (UnsafePointer<Float>, Int) {
-        guard let tail, !geometry.tileFits(at: q) else { return (input + q, geometry.planeStride) }
-        let width = geometry.tilePositions, valid = geometry.positions - q
+        guard let tail, rectifiesTiles || !geometry.tileFits(at: q) else { return (input + q, geometry.planeStride) }
+        let width = geometry.tilePositions, valid = min(width, geometry.positions - q)
         for c in 0..<geometry.shape.inChannelsPerGroup {
-            (tail + c * width).update(from: input + c * geometry.planeStride + q, count: valid)
+            VectorMath.copy(input + c * geometry.planeStride + q, to: tail + c * width, count: valid, rectified: rectifiesTiles)
             (tail + c * width + valid).update(repeating: 0, count: width - valid)
         }
         return (UnsafePointer(tail), width)

@@ -43,22 +43,24 @@ public enum Conv2D {
 
     /// `output = activation(conv(input, weights) + bias)` (`bias`: one value per output channel, or
     /// `nil`; `activation`: `nil` for none). `output` is overwritten, or with `accumulate` (only where
-    /// ``accumulates(_:)``) the result is added to it: a sum of convolutions with no separate add.
-    /// `algorithm` must run `shape`.
+    /// ``accumulates(_:)``) the result is added to it: a sum of convolutions with no separate add. With
+    /// `rectifyInput` (only where ``rectifiesInput(_:)``) the convolution reads `relu(input)`: a ReLU before it with no
+    /// pass of its own. `algorithm` must run `shape`.
     public static func forward(
         _ shape: Conv2DShape, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, pool: ThreadPool? = .shared,
-        activation: Activation? = nil, algorithm: Algorithm = .automatic, accumulate: Bool = false
+        activation: Activation? = nil, algorithm: Algorithm = .automatic, accumulate: Bool = false, rectifyInput: Bool = false
     ) {
         precondition(algorithm.runs(shape), "\(algorithm.rawValue) cannot compute \(shape)")
         precondition(!accumulate || algorithm == .automatic && accumulates(shape), "accumulating needs the direct kernel: \(shape)")
+        precondition(!rectifyInput || algorithm == .automatic && rectifiesInput(shape), "rectifying the input needs the direct kernel: \(shape)")
         if shape.isDepthwise {
             DepthwiseConv2D.forward(shape, input: input, weights: weights, bias: bias, output: output, pool: pool, activation: activation)
             return
         }
         if algorithm == .direct || algorithm == .automatic && DirectConv2D.suits(shape) {
             DirectConv2D.forward(shape, input: input, weights: weights, bias: bias, output: output, pool: pool, activation: activation,
-                                 accumulate: accumulate)
+                                 accumulate: accumulate, rectifyInput: rectifyInput)
             return
         }
         let m = shape.outChannelsPerGroup, n = shape.outPlane, k = shape.patchSize
@@ -86,6 +88,12 @@ public enum Conv2D {
     /// Whether the automatic choice can add its result to the output (`forward(…, accumulate: true)`): where it takes
     /// the direct kernel.
     public static func accumulates(_ shape: Conv2DShape) -> Bool {
+        DirectConv2D.suits(shape)
+    }
+
+    /// Whether the automatic choice can apply a ReLU to its input itself (`forward(…, rectifyInput: true)`): where it
+    /// takes the direct kernel, which copies the input rows it pads or, with AVX-512, loads a pointwise input in place.
+    public static func rectifiesInput(_ shape: Conv2DShape) -> Bool {
         DirectConv2D.suits(shape)
     }
 

@@ -1,21 +1,24 @@
 /// Small SIMD loops over contiguous floats shared by the normalization, pooling and loss kernels.
 enum VectorMath {
-    /// `Σ x[i]`.
     /// `destination[0..<count] = source[0..<count]` in vectors of 8: for the short rows of small feature maps,
-    /// where a `memmove` call per row costs more than the copy.
+    /// where a `memmove` call per row costs more than the copy. `rectified` copies `relu(source)` instead (as
+    /// ``Activation/relu`` computes it), for a convolution that applies its input's ReLU as it copies it.
     @inline(__always)
-    static func copy(_ source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count: Int) {
+    static func copy(_ source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count: Int, rectified: Bool = false) {
         var i = 0
         while i + 8 <= count {
-            UnsafeMutableRawPointer(destination + i).storeBytes(of: UnsafeRawPointer(source + i).loadUnaligned(as: SIMD8<Float>.self),
-                                                                as: SIMD8<Float>.self)
+            var x = UnsafeRawPointer(source + i).loadUnaligned(as: SIMD8<Float>.self)
+            if rectified { x.replace(with: 0, where: x .< 0) }
+            UnsafeMutableRawPointer(destination + i).storeBytes(of: x, as: SIMD8<Float>.self)
             i += 8
         }
         while i < count {
-            destination[i] = source[i]
+            destination[i] = rectified && source[i] < 0 ? 0 : source[i]
             i += 1
         }
     }
+
+    /// `Σ x[i]`.
 
     static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
         reduce(x, x, count: count) { sum, a, _ in sum + a }

@@ -10,6 +10,8 @@ import FathomSpaces
 ///   before, the activation is fused into it (applied as the convolution stores its output).
 /// - An activation that repeats one already computed on the same input (NAS-Bench-201 cells apply one ReLU per edge
 ///   to a shared node) reuses its output, unless that buffer was since overwritten in place.
+/// - A ReLU read only by convolutions that can apply it themselves (``Conv2D/rectifiesInput(_:)``: NAS-Bench-201's
+///   ReLU-conv-BN edges) has no step: it aliases its input, and the convolutions read that with `rectifyInput`.
 /// - Activations share buffers as their lifetimes allow (``BufferPlanner``): a batch-32 NAS-Bench-201 network needs a
 ///   handful of buffers instead of one per layer.
 /// - When `dropDeadLayers` is set, dead layers are skipped and the steps of constant layers (those that do not
@@ -34,6 +36,8 @@ struct InferencePlan {
             for input in layer.inputs { readers[input] += 1; lastReader[input] = layer.id }
         }
         var folded = Set<Int>()
+        /// ReLU layers fused into the convolutions that read them.
+        var rectifiedLayers = Set<Int>()
         /// Activations computed so far, by function and input layer; buffers written in place since they were made.
         var computedActivations: [ActivationKey: Int] = [:]
         var overwrittenBuffers = Set<Int>(), sharedBuffers = Set<Int>()
@@ -63,13 +67,18 @@ struct InferencePlan {
                     sharedBuffers.insert(done)
                     return
                 }
+                if f == .relu && Self.convolutionsRectify(layer.id, graph: graph, batch: batch, skip: skip) {
+                    assign(input)
+                    rectifiedLayers.insert(layer.id)
+                    return
+                }
                 let count = batch * layer.shape.count
                 if readers[layer.inputs[0]] == 1 && layer.inputs[0] != 0 && !sharedBuffers.contains(input) {
                     assign(input)
                     overwrittenBuffers.insert(input)
-                    if case let .convolution(shape, weights, bias, convInput, output, nil, false)? = steps.last, output == input {
-                        steps[steps.count - 1] = .convolution(shape, weights: weights, bias: bias, input: convInput, output: output, activation: f,
-                                                              accumulate: false)
+                    if case var .convolution(c)? = steps.last, c.output == input, c.activation == nil, !c.accumulate {
+                        c.activation = f
+                        steps[steps.count - 1] = .convolution(c)
                     } else {
                         steps.append(.activation(f, count: count, input: input, output: input))
                     }
@@ -92,16 +101,14 @@ struct InferencePlan {
             case .input:
                 _ = newBuffer()
             case let .convolution(c):
-                let x = graph.layers[layer.inputs[0]].shape
-                let shape = Conv2DShape(batch: batch, inChannels: x.channels, inHeight: x.height, inWidth: x.width, outChannels: c.outChannels,
-                                        kernelSize: c.kernel, stride: c.stride, padding: c.padding, groups: c.groups)
+                let shape = Self.shape(of: c, input: graph.layers[layer.inputs[0]].shape, batch: batch)
                 var weights = p.weights!, bias = p.bias
                 if let norm = Self.onlyReaderIsBatchNorm(layer.id, graph: graph, readers: readers, skip: skip) {
                     (weights, bias) = Self.fold(weights: weights, bias: bias, norm: parameters.layers[norm], outChannels: c.outChannels)
                     folded.insert(norm)
                 }
-                steps.append(.convolution(shape, weights: weights, bias: bias, input: inputs[0], output: newBuffer(), activation: nil,
-                                          accumulate: false))
+                steps.append(.convolution(ConvolutionStep(shape: shape, weights: weights, bias: bias, input: inputs[0], output: newBuffer(),
+                                                          rectifyInput: rectifiedLayers.contains(layer.inputs[0]))))
             case .batchNorm:
                 if folded.contains(layer.id) {
                     assign(inputs[0])
@@ -163,7 +170,7 @@ struct InferencePlan {
         func accumulatingConvolution(writing buffer: Int, layer id: Int) -> Int? {
             guard readers[id] == 1, !graph.layers[id].isConstant,
                   let index = steps.lastIndex(where: { $0.output == buffer }),
-                  case let .convolution(shape, _, _, _, _, nil, false) = steps[index], Conv2D.accumulates(shape) else { return nil }
+                  case let .convolution(c) = steps[index], c.activation == nil, !c.accumulate, Conv2D.accumulates(c.shape) else { return nil }
             return index
         }
         var fused: [(input: Int, step: Int)] = []
@@ -174,10 +181,25 @@ struct InferencePlan {
         guard let first = fused.first else { return nil }
         let sum = inputs[first.input]
         for other in fused.dropFirst() {
-            guard case let .convolution(shape, weights, bias, input, _, activation, _) = steps[other.step] else { continue }
-            steps[other.step] = .convolution(shape, weights: weights, bias: bias, input: input, output: sum, activation: activation, accumulate: true)
+            guard case var .convolution(c) = steps[other.step] else { continue }
+            (c.output, c.accumulate) = (sum, true)
+            steps[other.step] = .convolution(c)
         }
         return (sum, inputs.indices.filter { index in !fused.contains { $0.input == index } }.map { inputs[$0] })
+    }
+
+    private static func shape(of c: Convolution, input x: TensorShape, batch: Int) -> Conv2DShape {
+        Conv2DShape(batch: batch, inChannels: x.channels, inHeight: x.height, inWidth: x.width, outChannels: c.outChannels,
+                    kernelSize: c.kernel, stride: c.stride, padding: c.padding, groups: c.groups)
+    }
+
+    /// Whether layer `id` has readers and all of them are convolutions that can apply a ReLU to their input.
+    private static func convolutionsRectify(_ id: Int, graph: NetworkGraph, batch: Int, skip: [Bool]) -> Bool {
+        let readers = graph.layers.filter { !skip[$0.id] && $0.inputs.contains(id) }
+        return !readers.isEmpty && readers.allSatisfy { reader in
+            guard case let .convolution(c) = reader.op else { return false }
+            return Conv2D.rectifiesInput(shape(of: c, input: graph.layers[id].shape, batch: batch))
+        }
     }
 
     private static func onlyReaderIsBatchNorm(_ id: Int, graph: NetworkGraph, readers: [Int], skip: [Bool]) -> Int? {

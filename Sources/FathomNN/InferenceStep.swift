@@ -2,10 +2,7 @@ import FathomKernels
 
 /// One kernel call of a compiled network, reading and writing buffers by index.
 enum InferenceStep {
-    /// A convolution (batch norm folded in), with the activation fused into it if any; `accumulate` adds the result
-    /// to the output buffer (a sum of convolutions, with no add step).
-    case convolution(Conv2DShape, weights: AlignedBuffer, bias: AlignedBuffer?, input: Int, output: Int, activation: FathomKernels.Activation?,
-                     accumulate: Bool)
+    case convolution(ConvolutionStep)
     case batchNorm(FeatureMapShape, LayerParametersView, input: Int, output: Int)
     case activation(FathomKernels.Activation, count: Int, input: Int, output: Int)
     case averagePool(Pool2DShape, input: Int, output: Int)
@@ -20,7 +17,8 @@ enum InferenceStep {
     /// The buffer the step writes.
     var output: Int {
         switch self {
-        case let .convolution(_, _, _, _, output, _, _), let .batchNorm(_, _, _, output), let .activation(_, _, _, output),
+        case let .convolution(step): step.output
+        case let .batchNorm(_, _, _, output), let .activation(_, _, _, output),
              let .averagePool(_, _, output), let .maxPool(_, _, output), let .globalAveragePool(_, _, output),
              let .linear(_, _, _, _, _, _, output), let .add(_, _, output), let .channelScale(_, _, _, output),
              let .channelShuffle(_, _, _, output), let .zero(_, output):
@@ -30,9 +28,10 @@ enum InferenceStep {
 
     func execute(_ b: [AlignedBuffer], pool: ThreadPool) {
         switch self {
-        case let .convolution(shape, weights, bias, input, output, activation, accumulate):
-            Conv2D.forward(shape, input: b[input].baseAddress, weights: weights.baseAddress, bias: bias.map { UnsafePointer($0.baseAddress) },
-                           output: b[output].baseAddress, pool: pool, activation: activation, accumulate: accumulate)
+        case let .convolution(c):
+            Conv2D.forward(c.shape, input: b[c.input].baseAddress, weights: c.weights.baseAddress, bias: c.bias.map { UnsafePointer($0.baseAddress) },
+                           output: b[c.output].baseAddress, pool: pool, activation: c.activation, accumulate: c.accumulate,
+                           rectifyInput: c.rectifyInput)
         case let .batchNorm(shape, p, input, output):
             BatchNorm.inferenceForward(shape, input: b[input].baseAddress, output: b[output].baseAddress, mean: p.mean.baseAddress,
                                        variance: p.variance.baseAddress, gamma: p.gamma.baseAddress, beta: p.beta.baseAddress, pool: pool)
@@ -64,6 +63,21 @@ enum InferenceStep {
             b[output].baseAddress.update(repeating: 0, count: count)
         }
     }
+}
+
+/// A convolution step (batch norm folded in) and what is fused into it.
+struct ConvolutionStep {
+    let shape: Conv2DShape
+    let weights: AlignedBuffer
+    let bias: AlignedBuffer?
+    let input: Int
+    var output: Int
+    /// The activation applied to the result, if any.
+    var activation: FathomKernels.Activation? = nil
+    /// Whether the result is added to the output buffer (a sum of convolutions, with no add step).
+    var accumulate = false
+    /// Whether the convolution reads `relu(input)` (a ReLU before it, with no step of its own).
+    var rectifyInput = false
 }
 
 /// Batch norm's four vectors, as a step holds them.

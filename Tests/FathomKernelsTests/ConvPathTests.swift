@@ -84,13 +84,16 @@ import Testing
 
     /// The direct kernel with the tile of every instruction set this processor runs (AVX2's 4 × 24 and, where the
     /// processor has it, AVX-512's 8 × 48, whatever `KernelISA.current` picks), including bands split over threads,
-    /// overwriting the output and adding to it.
+    /// overwriting the output and adding to it, and applying a ReLU to its input (in the padded copy or, pointwise
+    /// with AVX-512, in the tile's copy of its columns).
     @Test(arguments: directShapes)
     func directKernelOfEachInstructionSetMatchesNaiveLoops(_ shape: Conv2DShape) {
         var random = TestRandom(seed: 5)
         let input = random.array(shape.inputCount), weights = random.array(shape.weightCount), bias = random.array(shape.outChannels)
         let expected = referenceConv(shape, input: input.map(Double.init), weights: weights.map(Double.init), bias: bias.map(Double.init))
             .map { Float(max($0, 0)) }
+        let expectedOnRectifiedInput = referenceConv(shape, input: input.map { Double(max($0, 0)) }, weights: weights.map(Double.init),
+                                                     bias: bias.map(Double.init)).map(Float.init)
         let existing = random.array(shape.outputCount)
         for isa in KernelISA.allCases where isa.isSupported {
             for pool in [nil, ThreadPool(threadCount: 3)] {
@@ -102,6 +105,11 @@ import Testing
                 DirectConv2D.forward(shape, input: input, weights: weights, bias: bias, output: &sum, pool: pool, activation: .relu,
                                      accumulate: true, isa: isa)
                 #expect(maxRelativeError(sum, zip(existing, expected).map { $0 + $1 }) < 1e-4, "\(isa) accumulating")
+                guard !shape.isPointwise || isa == .avx512 else { continue }
+                var rectified = [Float](repeating: .nan, count: shape.outputCount)
+                DirectConv2D.forward(shape, input: input, weights: weights, bias: bias, output: &rectified, pool: pool, activation: nil,
+                                     rectifyInput: true, isa: isa)
+                #expect(maxRelativeError(rectified, expectedOnRectifiedInput) < 1e-4, "\(isa) rectifying the input")
             }
         }
     }

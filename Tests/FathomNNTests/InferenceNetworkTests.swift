@@ -88,4 +88,27 @@ import Testing
         #expect(network.activationBytes * 4 < everyLayer, "\(network.activationBytes) bytes of activations against \(everyLayer) for one buffer per layer")
         #expect(try compare(space: "nasbench201", arch: arch, batch: 2, seed: 3) < 1e-4)
     }
+
+    /// A cell's ReLU read only by convolutions that take the direct kernel runs in no step of its own (the
+    /// convolutions rectify their input), and the output matches the reference: NAS-Bench-201's 3×3 edges at every
+    /// ISA, its 1×1 edges with AVX-512.
+    @Test func reluBeforeDirectConvolutionsIsFusedIntoThem() throws {
+        let arch = "|nor_conv_3x3~0|+|nor_conv_1x1~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_1x1~1|nor_conv_3x3~2|"
+        #expect(try compare(space: "nasbench201", arch: arch, batch: 2, seed: 8) < 1e-4)
+        let space = try SearchSpace.load("nasbench201")
+        let graph = try NetworkGraph(space: space, arch: try space.parse(arch))
+        let network = InferenceNetwork(graph: graph, parameters: NetworkParameters(graph: graph, seed: 8), batch: 2, pool: ThreadPool(threadCount: 1))
+        let relus = graph.layers.filter { if case .activation(.relu) = $0.op { true } else { false } }
+        let fusable = relus.filter { relu in
+            graph.layers.filter { $0.inputs.contains(relu.id) }.allSatisfy { reader in
+                guard case let .convolution(c) = reader.op else { return false }
+                return Conv2D.rectifiesInput(Conv2DShape(batch: 2, inChannels: relu.shape.channels, inHeight: relu.shape.height,
+                                                         inWidth: relu.shape.width, outChannels: c.outChannels, kernelSize: c.kernel,
+                                                         stride: c.stride, padding: c.padding, groups: c.groups))
+            }
+        }
+        let stepped = Set(network.stepLayerIDs)
+        #expect(fusable.count >= 15, "every cell has a 3×3 edge")
+        #expect(fusable.allSatisfy { !stepped.contains($0.id) })
+    }
 }
