@@ -10,6 +10,8 @@
 struct Stride1Pooling {
     let shape: Pool2DShape
     let reduction: PoolingRows.Reduction
+    /// Whether results are added to the output instead of replacing it.
+    let accumulates: Bool
 
     /// The padded buffer's row length: the input row, `padding` identity values on each side, and room for the last
     /// vector's loads.
@@ -82,14 +84,21 @@ struct Stride1Pooling {
                 var value = combine(combine(above, middle), below)
                 if let rowScales, let scales { value *= SIMD8<Float>(repeating: rowScales[oh]) * scales }
                 let outputRow = output + oh * outWidth
-                if ow + 8 <= outWidth {
-                    UnsafeMutableRawPointer(outputRow + ow).storeBytes(of: value, as: SIMD8<Float>.self)
-                } else {
-                    for lane in 0..<outWidth - ow { outputRow[ow + lane] = value[lane] }
-                }
+                store(value, to: outputRow + ow, count: min(8, outWidth - ow))
                 (above, middle) = (middle, below)
             }
             ow += 8
+        }
+    }
+
+    /// Stores (or, accumulating, adds) the first `count` lanes of `value` at `target`.
+    @inline(__always)
+    private func store(_ value: SIMD8<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
+        if count == 8 {
+            let sum = accumulates ? UnsafeRawPointer(target).loadUnaligned(as: SIMD8<Float>.self) + value : value
+            UnsafeMutableRawPointer(target).storeBytes(of: sum, as: SIMD8<Float>.self)
+        } else {
+            for lane in 0..<count { target[lane] = accumulates ? target[lane] + value[lane] : value[lane] }
         }
     }
 
@@ -118,11 +127,7 @@ struct Stride1Pooling {
                 if let rowScales, let columnScales {
                     value *= SIMD8<Float>(repeating: rowScales[oh]) * UnsafeRawPointer(columnScales + ow).loadUnaligned(as: SIMD8<Float>.self)
                 }
-                if ow + 8 <= outWidth {
-                    UnsafeMutableRawPointer(outputRow + ow).storeBytes(of: value, as: SIMD8<Float>.self)
-                } else {
-                    for lane in 0..<outWidth - ow { outputRow[ow + lane] = value[lane] }
-                }
+                store(value, to: outputRow + ow, count: min(8, outWidth - ow))
                 ow += 8
             }
         }

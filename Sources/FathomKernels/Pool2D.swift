@@ -31,11 +31,23 @@ public struct Pool2DShape: Hashable, Sendable, Codable {
 /// padding. Planes are spread over the pool; windowed forward passes run on a bordered copy of each plane at stride 1
 /// (``Stride1Pooling``) and separably otherwise (``PoolingRows``).
 public enum Pool2D {
-    /// `output[o] = mean of the window's inputs`.
+    /// `output[o] = mean of the window's inputs`; with `accumulate` (only where ``accumulates(_:)``), `output[o] +=`
+    /// it instead: a sum of a pool and convolutions with no separate add.
     public static func averageForward(
-        _ shape: Pool2DShape, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, pool: ThreadPool? = .shared
+        _ shape: Pool2DShape, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, pool: ThreadPool? = .shared,
+        accumulate: Bool = false
     ) {
-        forward(shape, .average, input: input, output: output, pool: pool)
+        precondition(!accumulate || accumulates(shape), "accumulating needs a stride-1 pool: \(shape)")
+        if shape.stride == 1 {
+            Stride1Pooling(shape: shape, reduction: .average, accumulates: accumulate).forward(input: input, output: output, pool: pool)
+        } else {
+            PoolingRows(shape: shape, reduction: .average).forward(input: input, output: output, pool: pool)
+        }
+    }
+
+    /// Whether average pooling can add its result to the output (`averageForward(…, accumulate: true)`): at stride 1.
+    public static func accumulates(_ shape: Pool2DShape) -> Bool {
+        shape.stride == 1
     }
 
     /// `inputGradient` (overwritten): each output's gradient shared equally by its window's inputs.
@@ -63,7 +75,7 @@ public enum Pool2D {
         pool: ThreadPool?
     ) {
         if shape.stride == 1 {
-            Stride1Pooling(shape: shape, reduction: reduction).forward(input: input, output: output, pool: pool)
+            Stride1Pooling(shape: shape, reduction: reduction, accumulates: false).forward(input: input, output: output, pool: pool)
         } else {
             PoolingRows(shape: shape, reduction: reduction).forward(input: input, output: output, pool: pool)
         }

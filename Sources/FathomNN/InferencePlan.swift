@@ -123,7 +123,7 @@ struct InferencePlan {
                 addActivation(.hardSigmoid, layer: layer, input: inputs[0])
             case let .averagePool(w):
                 steps.append(.averagePool(Pool2DShape(input: feature(layer.inputs[0]), kernelSize: w.kernel, stride: w.stride, padding: w.padding),
-                                          input: inputs[0], output: newBuffer()))
+                                          input: inputs[0], output: newBuffer(), accumulate: false))
             case let .maxPool(w):
                 steps.append(.maxPool(Pool2DShape(input: feature(layer.inputs[0]), kernelSize: w.kernel, stride: w.stride, padding: w.padding),
                                       input: inputs[0], output: newBuffer()))
@@ -160,30 +160,37 @@ struct InferencePlan {
         stepLayers = stepLayers.filter { !graph.layers[$0].isConstant }
     }
 
-    /// Fuses a sum into the convolutions it adds, when it can: convolutions that only this sum reads, computed by the
-    /// direct kernel, write into the buffer of the first of them, the others adding to it (``Conv2D/accumulates(_:)``).
-    /// Returns that buffer and the sum's other inputs (to add to it in place), or nil when no convolution qualifies.
-    /// NAS-Bench-201 nodes sum their incoming edges this way, as ONNX Runtime fuses a Sum into its convolutions.
-    /// Constant layers stay out: their steps run once, at build time.
+    /// Fuses a sum into the convolutions and average pools it adds, when it can: those that only this sum reads and
+    /// that can accumulate (``Conv2D/accumulates(_:)``: the direct kernel; ``Pool2D/accumulates(_:)``: stride 1) write
+    /// into the buffer of the first of them, the others adding to it. Returns that buffer and the sum's other inputs
+    /// (to add to it in place), or nil when none qualifies. NAS-Bench-201 nodes sum their incoming edges this way, as
+    /// ONNX Runtime fuses a Sum into its convolutions. Constant layers stay out: their steps run once, at build time.
     private mutating func fuseSum(of layer: Layer, inputs: [Int], graph: NetworkGraph, readers: [Int]) -> (sum: Int, rest: [Int])? {
-        /// The step that wrote `buffer` last, if it is a convolution that can accumulate.
-        func accumulatingConvolution(writing buffer: Int, layer id: Int) -> Int? {
-            guard readers[id] == 1, !graph.layers[id].isConstant,
-                  let index = steps.lastIndex(where: { $0.output == buffer }),
-                  case let .convolution(c) = steps[index], c.activation == nil, !c.accumulate, Conv2D.accumulates(c.shape) else { return nil }
-            return index
+        /// The step that wrote `buffer` last, if it is a convolution or an average pool that can accumulate.
+        func accumulatingStep(writing buffer: Int, layer id: Int) -> Int? {
+            guard readers[id] == 1, !graph.layers[id].isConstant, let index = steps.lastIndex(where: { $0.output == buffer }) else { return nil }
+            switch steps[index] {
+            case let .convolution(c) where c.activation == nil && !c.accumulate && Conv2D.accumulates(c.shape): return index
+            case let .averagePool(shape, _, _, false) where Pool2D.accumulates(shape): return index
+            default: return nil
+            }
         }
         var fused: [(input: Int, step: Int)] = []
         for (position, id) in layer.inputs.enumerated() {
-            if let step = accumulatingConvolution(writing: inputs[position], layer: id) { fused.append((position, step)) }
+            if let step = accumulatingStep(writing: inputs[position], layer: id) { fused.append((position, step)) }
         }
         fused.sort { $0.step < $1.step }
         guard let first = fused.first else { return nil }
         let sum = inputs[first.input]
         for other in fused.dropFirst() {
-            guard case var .convolution(c) = steps[other.step] else { continue }
-            (c.output, c.accumulate) = (sum, true)
-            steps[other.step] = .convolution(c)
+            switch steps[other.step] {
+            case var .convolution(c):
+                (c.output, c.accumulate) = (sum, true)
+                steps[other.step] = .convolution(c)
+            case let .averagePool(shape, input, _, _):
+                steps[other.step] = .averagePool(shape, input: input, output: sum, accumulate: true)
+            default: continue
+            }
         }
         return (sum, inputs.indices.filter { index in !fused.contains { $0.input == index } }.map { inputs[$0] })
     }

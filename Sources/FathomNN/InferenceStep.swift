@@ -5,7 +5,8 @@ enum InferenceStep {
     case convolution(ConvolutionStep)
     case batchNorm(FeatureMapShape, LayerParametersView, input: Int, output: Int)
     case activation(FathomKernels.Activation, count: Int, input: Int, output: Int)
-    case averagePool(Pool2DShape, input: Int, output: Int)
+    /// `accumulate` adds the result to the output buffer (a sum of a pool and convolutions, with no add step).
+    case averagePool(Pool2DShape, input: Int, output: Int, accumulate: Bool)
     case maxPool(Pool2DShape, input: Int, output: Int)
     case globalAveragePool(FeatureMapShape, input: Int, output: Int)
     case linear(batch: Int, inFeatures: Int, outFeatures: Int, weights: AlignedBuffer, bias: AlignedBuffer?, input: Int, output: Int)
@@ -19,7 +20,7 @@ enum InferenceStep {
         switch self {
         case let .convolution(step): step.output
         case let .batchNorm(_, _, _, output), let .activation(_, _, _, output),
-             let .averagePool(_, _, output), let .maxPool(_, _, output), let .globalAveragePool(_, _, output),
+             let .averagePool(_, _, output, _), let .maxPool(_, _, output), let .globalAveragePool(_, _, output),
              let .linear(_, _, _, _, _, _, output), let .add(_, _, output), let .channelScale(_, _, _, output),
              let .channelShuffle(_, _, _, output), let .zero(_, output):
             output
@@ -37,8 +38,8 @@ enum InferenceStep {
                                        variance: p.variance.baseAddress, gamma: p.gamma.baseAddress, beta: p.beta.baseAddress, pool: pool)
         case let .activation(f, count, input, output):
             f.forward(input: b[input].baseAddress, output: b[output].baseAddress, count: count, pool: pool)
-        case let .averagePool(shape, input, output):
-            Pool2D.averageForward(shape, input: b[input].baseAddress, output: b[output].baseAddress, pool: pool)
+        case let .averagePool(shape, input, output, accumulate):
+            Pool2D.averageForward(shape, input: b[input].baseAddress, output: b[output].baseAddress, pool: pool, accumulate: accumulate)
         case let .maxPool(shape, input, output):
             Pool2D.maxForward(shape, input: b[input].baseAddress, output: b[output].baseAddress, pool: pool)
         case let .globalAveragePool(shape, input, output):

@@ -57,6 +57,12 @@ import Testing
             zip(Self.reference(shape, point, reduce), g).reduce(0) { $0 + $1.0 * Double($1.1) }
         }
         #expect(maxRelativeError(dx, expected.map(Float.init)) < 1e-4)
+        guard isAverage && Pool2D.accumulates(shape) else { return }
+        // Accumulating adds the same averages to what the output held.
+        let existing = random.array(shape.output.count)
+        var sum = existing
+        Pool2D.averageForward(shape, input: x, output: &sum, accumulate: true)
+        #expect(maxRelativeError(sum, zip(existing, y).map { $0 + $1 }) < 1e-6)
     }
 
     @Test func globalAverageAndItsGradient() {

@@ -92,6 +92,23 @@ import Testing
     /// A cell's ReLU read only by convolutions that take the direct kernel runs in no step of its own (the
     /// convolutions rectify their input), and the output matches the reference: NAS-Bench-201's 3×3 edges at every
     /// ISA, its 1×1 edges with AVX-512.
+    /// Node 3 sums a convolution, a 3×3 average pool and a skip: the pool adds into the convolution's buffer (no add
+    /// step for them), the skip is added in place, and the output matches the reference.
+    @Test func sumOfConvolutionPoolAndSkipIsFused() throws {
+        let arch = "|nor_conv_3x3~0|+|avg_pool_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|avg_pool_3x3~1|skip_connect~2|"
+        #expect(try compare(space: "nasbench201", arch: arch, batch: 2, seed: 9) < 1e-4)
+        let space = try SearchSpace.load("nasbench201")
+        let graph = try NetworkGraph(space: space, arch: try space.parse(arch))
+        let network = InferenceNetwork(graph: graph, parameters: NetworkParameters(graph: graph, seed: 9), batch: 2, pool: ThreadPool(threadCount: 1))
+        let stepped = Set(network.stepLayerIDs)
+        let pools = graph.layers.filter { if case .averagePool = $0.op { $0.name.contains("edge") } else { false } }
+        #expect(pools.count == 30 && pools.allSatisfy { stepped.contains($0.id) })
+        // Node 2 (a pool and a convolution) needs no add step at all where the convolution takes the direct kernel at
+        // every ISA (the first stage's 16 channels on 32×32).
+        let node2Sums = graph.layers.filter { if case .add = $0.op { $0.name.contains("node2") && $0.shape.height == 32 } else { false } }
+        #expect(!node2Sums.isEmpty && node2Sums.allSatisfy { !stepped.contains($0.id) }, "\(node2Sums.map(\.name))")
+    }
+
     @Test func reluBeforeDirectConvolutionsIsFusedIntoThem() throws {
         let arch = "|nor_conv_3x3~0|+|nor_conv_1x1~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_1x1~1|nor_conv_3x3~2|"
         #expect(try compare(space: "nasbench201", arch: arch, batch: 2, seed: 8) < 1e-4)
