@@ -36,6 +36,14 @@ import Testing
         return (0..<expected.count).map { abs(Double(network.output[$0]) - expected[$0]) / scale }.max() ?? 0
     }
 
+    /// The graph of `arch` and its network with seeded (unfolded) parameters.
+    func build(space name: String, arch: String, batch: Int, seed: UInt64, threads: Int) throws -> (NetworkGraph, InferenceNetwork) {
+        let space = try SearchSpace.load(name)
+        let graph = try NetworkGraph(space: space, arch: try space.parse(arch))
+        return (graph, InferenceNetwork(graph: graph, parameters: NetworkParameters(graph: graph, seed: seed), batch: batch,
+                                        pool: ThreadPool(threadCount: threads)))
+    }
+
     @Test(arguments: [1, 2, 3]) func fmnistCellMatchesTheReference(seed: UInt64) throws {
         #expect(try compare(space: "fmnist-cell", batch: 2, seed: seed) < 1e-4)
     }
@@ -65,9 +73,7 @@ import Testing
     @Test func constantEdgesAreFoldedAndKeepTheOutput() throws {
         let arch = "|none~0|+|skip_connect~0|nor_conv_3x3~1|+|none~0|avg_pool_3x3~1|avg_pool_3x3~2|"
         #expect(try compare(space: "fmnist-cell", arch: arch, batch: 2, seed: 7) < 1e-4)
-        let space = try SearchSpace.load("fmnist-cell")
-        let graph = try NetworkGraph(space: space, arch: try space.parse(arch))
-        let network = InferenceNetwork(graph: graph, parameters: NetworkParameters(graph: graph, seed: 7), batch: 1, pool: ThreadPool(threadCount: 1))
+        let (graph, network) = try build(space: "fmnist-cell", arch: arch, batch: 1, seed: 7, threads: 1)
         let constantConvs = graph.layers.filter { layer in
             if case .convolution = layer.op { layer.isConstant } else { false }
         }
@@ -81,9 +87,7 @@ import Testing
     /// second run, so that no step overwrites what a later step of the same run, or the next run, needs.
     @Test func activationBuffersAreSharedAndOutputsStayExact() throws {
         let arch = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|skip_connect~0|avg_pool_3x3~1|nor_conv_3x3~2|"
-        let space = try SearchSpace.load("nasbench201")
-        let graph = try NetworkGraph(space: space, arch: try space.parse(arch))
-        let network = InferenceNetwork(graph: graph, parameters: NetworkParameters(graph: graph, seed: 3), batch: 2, pool: ThreadPool(threadCount: 2))
+        let (graph, network) = try build(space: "nasbench201", arch: arch, batch: 2, seed: 3, threads: 2)
         let everyLayer = graph.liveLayers.reduce(0) { $0 + 2 * $1.shape.count } * MemoryLayout<Float>.stride
         #expect(network.activationBytes * 4 < everyLayer, "\(network.activationBytes) bytes of activations against \(everyLayer) for one buffer per layer")
         #expect(try compare(space: "nasbench201", arch: arch, batch: 2, seed: 3) < 1e-4)
@@ -97,9 +101,7 @@ import Testing
     @Test func sumOfConvolutionPoolAndSkipIsFused() throws {
         let arch = "|nor_conv_3x3~0|+|avg_pool_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|avg_pool_3x3~1|skip_connect~2|"
         #expect(try compare(space: "nasbench201", arch: arch, batch: 2, seed: 9) < 1e-4)
-        let space = try SearchSpace.load("nasbench201")
-        let graph = try NetworkGraph(space: space, arch: try space.parse(arch))
-        let network = InferenceNetwork(graph: graph, parameters: NetworkParameters(graph: graph, seed: 9), batch: 2, pool: ThreadPool(threadCount: 1))
+        let (graph, network) = try build(space: "nasbench201", arch: arch, batch: 2, seed: 9, threads: 1)
         let stepped = Set(network.stepLayerIDs)
         let pools = graph.layers.filter { if case .averagePool = $0.op { $0.name.contains("edge") } else { false } }
         #expect(pools.count == 30 && pools.allSatisfy { stepped.contains($0.id) })
@@ -112,9 +114,7 @@ import Testing
     @Test func reluBeforeDirectConvolutionsIsFusedIntoThem() throws {
         let arch = "|nor_conv_3x3~0|+|nor_conv_1x1~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_1x1~1|nor_conv_3x3~2|"
         #expect(try compare(space: "nasbench201", arch: arch, batch: 2, seed: 8) < 1e-4)
-        let space = try SearchSpace.load("nasbench201")
-        let graph = try NetworkGraph(space: space, arch: try space.parse(arch))
-        let network = InferenceNetwork(graph: graph, parameters: NetworkParameters(graph: graph, seed: 8), batch: 2, pool: ThreadPool(threadCount: 1))
+        let (graph, network) = try build(space: "nasbench201", arch: arch, batch: 2, seed: 8, threads: 1)
         let relus = graph.layers.filter { if case .activation(.relu) = $0.op { true } else { false } }
         let fusable = relus.filter { relu in
             graph.layers.filter { $0.inputs.contains(relu.id) }.allSatisfy { reader in
