@@ -47,7 +47,13 @@ struct GemvProblem {
             let minimumChunk = max(16, (1 << 16) / max(reduction, 1))
             ThreadPool.forEachChunk(of: outputs, minimumChunk: minimumChunk, pool: pool) { range in
                 if reductionStride == 1 {
-                    for o in range {
+                    var o = range.lowerBound
+                    while o + 4 <= range.upperBound {
+                        let sums = VectorMath.dot4(matrix + o * outputStride, rowStride: outputStride, contiguousVector, count: reduction)
+                        for row in 0..<4 { store(sums[row], at: o + row) }
+                        o += 4
+                    }
+                    for o in o..<range.upperBound {
                         store(VectorMath.dot(matrix + o * outputStride, contiguousVector, count: reduction), at: o)
                     }
                 } else {

@@ -29,6 +29,30 @@ enum VectorMath {
         reduce(x, y, count: count) { sum, a, b in sum.addingProduct(a, b) }
     }
 
+    /// `Σ rows[r·rowStride + i] · x[i]` for rows `r` 0 to 3: four outputs of a matrix-vector product at once, each
+    /// vector of `x` loaded once for all four, in four independent chains of FMAs (one row's `dot` has two). OFA-MBV3's
+    /// classifier (1 280 → 1 000 at batch 1) spent 7.5% of the network's time in one `dot` per output.
+    static func dot4(_ rows: UnsafePointer<Float>, rowStride: Int, _ x: UnsafePointer<Float>, count: Int) -> SIMD4<Float> {
+        var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>()
+        let r1 = rows + rowStride, r2 = rows + 2 * rowStride, r3 = rows + 3 * rowStride
+        @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+        var i = 0
+        while i + 8 <= count {
+            let v = load(x + i)
+            s0 = s0.addingProduct(load(rows + i), v)
+            s1 = s1.addingProduct(load(r1 + i), v)
+            s2 = s2.addingProduct(load(r2 + i), v)
+            s3 = s3.addingProduct(load(r3 + i), v)
+            i += 8
+        }
+        var sums = SIMD4<Float>(s0.sum(), s1.sum(), s2.sum(), s3.sum())
+        while i < count {
+            sums += SIMD4(rows[i], r1[i], r2[i], r3[i]) * x[i]
+            i += 1
+        }
+        return sums
+    }
+
     /// `Σ (x[i] − center)²`.
     static func sumOfSquaredDeviations(_ x: UnsafePointer<Float>, count: Int, from center: Float) -> Float {
         let center = SIMD8<Float>(repeating: center)
