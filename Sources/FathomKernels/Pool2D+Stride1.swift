@@ -70,11 +70,8 @@ struct Stride1Pooling {
         _ padded: UnsafePointer<Float>, rowScales: UnsafePointer<Float>?, columnScales: UnsafePointer<Float>?,
         into output: UnsafeMutablePointer<Float>, _ combine: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>
     ) {
-        let outWidth = shape.outWidth, stride = rowStride, column = shape.stride
-        @inline(__always) func row(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
-            combine(combine(UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self), UnsafeRawPointer(p + column).loadUnaligned(as: SIMD8<Float>.self)),
-                    UnsafeRawPointer(p + 2 * column).loadUnaligned(as: SIMD8<Float>.self))
-        }
+        let outWidth = shape.outWidth, stride = rowStride
+        @inline(__always) func row(_ p: UnsafePointer<Float>) -> SIMD8<Float> { windowRow(p, kernel: 3, combine) }
         var ow = 0
         while ow < outWidth {
             var above = row(padded + ow), middle = row(padded + stride + ow)
@@ -102,22 +99,27 @@ struct Stride1Pooling {
         }
     }
 
-    /// One plane's outputs from the padded buffer, `combine` folding each row of a window and then the rows (a
-    /// dependency chain of `2(k − 1)` steps rather than `k² − 1`); averages are scaled by `rowScales × columnScales`.
-    /// `kernel` is a literal at the call for 3×3, so that the window loops unroll.
+    /// `combine` folded over the `kernel` vectors of 8 from `p`, one column apart: one row of 8 adjacent windows.
+    @inline(__always)
+    private func windowRow(_ p: UnsafePointer<Float>, kernel: Int, _ combine: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>) -> SIMD8<Float> {
+        // `column` is the stride (1): a literal 1 lets LLVM rebuild the overlapping loads from one load and shuffles,
+        // measured 1.5× slower than plain unaligned loads.
+        let column = shape.stride
+        var value = UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+        for kx in 1..<kernel { value = combine(value, UnsafeRawPointer(p + kx * column).loadUnaligned(as: SIMD8<Float>.self)) }
+        return value
+    }
+
+    /// One plane's outputs from the padded buffer for any window size, `combine` folding each row of a window and then
+    /// the rows (a dependency chain of `2(k − 1)` steps rather than `k² − 1`); averages are scaled by
+    /// `rowScales × columnScales`.
     @inline(__always)
     private func reduce(
         _ padded: UnsafePointer<Float>, kernel: Int, rowScales: UnsafePointer<Float>?, columnScales: UnsafePointer<Float>?,
         into output: UnsafeMutablePointer<Float>, _ combine: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>
     ) {
-        // `column` is the stride (1): a literal 1 lets LLVM rebuild the overlapping loads from one load and shuffles,
-        // measured 1.5× slower than plain unaligned loads.
-        let outWidth = shape.outWidth, stride = rowStride, column = shape.stride
-        @inline(__always) func row(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
-            var value = UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
-            for kx in 1..<kernel { value = combine(value, UnsafeRawPointer(p + kx * column).loadUnaligned(as: SIMD8<Float>.self)) }
-            return value
-        }
+        let outWidth = shape.outWidth, stride = rowStride
+        @inline(__always) func row(_ p: UnsafePointer<Float>) -> SIMD8<Float> { windowRow(p, kernel: kernel, combine) }
         for oh in 0..<shape.outHeight {
             let top = padded + oh * stride, outputRow = output + oh * outWidth
             var ow = 0

@@ -38,11 +38,7 @@ public enum Pool2D {
         accumulate: Bool = false
     ) {
         precondition(!accumulate || accumulates(shape), "accumulating needs a stride-1 pool: \(shape)")
-        if shape.stride == 1 {
-            Stride1Pooling(shape: shape, reduction: .average, accumulates: accumulate).forward(input: input, output: output, pool: pool)
-        } else {
-            PoolingRows(shape: shape, reduction: .average).forward(input: input, output: output, pool: pool)
-        }
+        forward(shape, .average, input: input, output: output, pool: pool, accumulate: accumulate)
     }
 
     /// Whether average pooling can add its result to the output (`averageForward(…, accumulate: true)`): at stride 1.
@@ -69,13 +65,13 @@ public enum Pool2D {
         forward(shape, .maximum, input: input, output: output, pool: pool)
     }
 
-    /// Windowed forward: ``Stride1Pooling`` at stride 1, ``PoolingRows`` otherwise.
+    /// Windowed forward: ``Stride1Pooling`` at stride 1, ``PoolingRows`` otherwise (which never accumulates).
     private static func forward(
         _ shape: Pool2DShape, _ reduction: PoolingRows.Reduction, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-        pool: ThreadPool?
+        pool: ThreadPool?, accumulate: Bool = false
     ) {
         if shape.stride == 1 {
-            Stride1Pooling(shape: shape, reduction: reduction, accumulates: false).forward(input: input, output: output, pool: pool)
+            Stride1Pooling(shape: shape, reduction: reduction, accumulates: accumulate).forward(input: input, output: output, pool: pool)
         } else {
             PoolingRows(shape: shape, reduction: reduction).forward(input: input, output: output, pool: pool)
         }

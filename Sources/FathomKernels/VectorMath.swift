@@ -19,7 +19,6 @@ enum VectorMath {
     }
 
     /// `Σ x[i]`.
-
     static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
         reduce(x, x, count: count) { sum, a, _ in sum + a }
     }

@@ -202,16 +202,21 @@ struct InferencePlan {
 
     /// Whether layer `id` has readers and all of them are convolutions that can apply a ReLU to their input.
     private static func convolutionsRectify(_ id: Int, graph: NetworkGraph, batch: Int, skip: [Bool]) -> Bool {
-        let readers = graph.layers.filter { !skip[$0.id] && $0.inputs.contains(id) }
+        let readers = readerLayers(of: id, graph: graph, skip: skip)
         return !readers.isEmpty && readers.allSatisfy { reader in
             guard case let .convolution(c) = reader.op else { return false }
             return Conv2D.rectifiesInput(shape(of: c, input: graph.layers[id].shape, batch: batch))
         }
     }
 
+    /// The layers that read layer `id`, skipped ones left out.
+    private static func readerLayers(of id: Int, graph: NetworkGraph, skip: [Bool]) -> [Layer] {
+        graph.layers.filter { !skip[$0.id] && $0.inputs.contains(id) }
+    }
+
     private static func onlyReaderIsBatchNorm(_ id: Int, graph: NetworkGraph, readers: [Int], skip: [Bool]) -> Int? {
         guard readers[id] == 1,
-              let reader = graph.layers.first(where: { !skip[$0.id] && $0.inputs.contains(id) }),
+              let reader = readerLayers(of: id, graph: graph, skip: skip).first,
               case .batchNorm = reader.op else { return nil }
         return reader.id
     }
