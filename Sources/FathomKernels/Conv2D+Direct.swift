@@ -34,8 +34,7 @@ enum DirectConv2D {
     /// 14×14 78/50, 240 on 14×14 90/73); with AVX2, SGEMM is as fast or faster (32 on 16×16 44/50, 96 on 14×14 51/65).
     static func suits(_ shape: Conv2DShape, isa: KernelISA = .current) -> Bool {
         guard computes(shape), !shape.isPointwise || isa == .avx512 else { return false }
-        let geometry = DirectConvGeometry(shape, rows: 0..<shape.outHeight, isa: isa)
-        let computed = geometry.tileCount * geometry.tilePositions
+        let computed = DirectConvGeometry(shape, rows: 0..<shape.outHeight, isa: isa).computedPositions
         return isa == .avx512 ? 5 * shape.outPlane >= 3 * computed : 5 * shape.outPlane >= 4 * computed
     }
 
@@ -103,14 +102,24 @@ struct DirectConvGeometry {
         positions = rows.count * rowStride
     }
 
-    /// Whether the tile at flat position `q` may read the input directly: always from a padded copy; in place only if
-    /// it stays inside the plane (so that the last channel's reads stay inside the input).
+    /// Whether the tile at flat position `q`, `width` positions wide, may read the input directly: always from a padded
+    /// copy; in place only if it stays inside the plane (so that the last channel's reads stay inside the input).
     @inline(__always)
-    func tileFits(at q: Int) -> Bool {
-        !readsInPlace || rows.lowerBound * rowStride + q + tilePositions <= shape.inPlane
+    func tileFits(at q: Int, width: Int) -> Bool {
+        !readsInPlace || rows.lowerBound * rowStride + q + width <= shape.inPlane
     }
 
     var tileCount: Int { (positions + tilePositions - 1) / tilePositions }
+
+    /// Flat positions of the tile at `q`: `tilePositions`, except that the AVX-512 kernel's last tile covers only the
+    /// vectors of 16 that reach a position of the band.
+    @inline(__always)
+    func tileWidth(at q: Int) -> Int {
+        isa == .avx512 ? min(tilePositions, (positions - q + 15) / 16 * 16) : tilePositions
+    }
+
+    /// Flat positions computed over all tiles, padding columns and the last tile's overhang included.
+    var computedPositions: Int { (tileCount - 1) * tilePositions + tileWidth(at: (tileCount - 1) * tilePositions) }
 
     /// Floats a tile reads past its first position in one plane.
     var tileReach: Int { tilePositions + (shape.kernelSize - 1) * (rowStride + 1) }
@@ -160,31 +169,32 @@ struct DirectConvJob {
 
     /// ``compute()`` with the AVX-512 tile (`WideDirectConv`): each of its vectors of 16 positions that are 16
     /// consecutive outputs is finished and stored by the tile itself; the others (across a row end, or past the band)
-    /// go through scratch memory and are scattered here, as runs of consecutive outputs (``OutputRun``).
+    /// go through scratch memory and are scattered here, as runs of consecutive outputs (``OutputRun``). The last tile
+    /// has only the vectors that reach a position of the band (``DirectConvGeometry/tileWidth(at:)``).
     private func computeWide() {
         let m = geometry.shape.outChannelsPerGroup, k = geometry.shape.patchSize, (mr, width) = DirectConv2D.tile(.avx512)
         let vector = width / 3, fused = activation.map(\.wide)
         withUnsafeTemporaryAllocation(of: Float.self, capacity: mr * width) { scratch in
             withUnsafeTemporaryAllocation(of: OutputRun.self, capacity: 3 * (vector + 1)) { runs in
                 for tile in 0..<geometry.tileCount {
-                    let q = tile * width
+                    let q = tile * width, tileWidth = geometry.tileWidth(at: q), vectors = tileWidth / vector
                     let places = (contiguousOutput(at: q, count: vector), contiguousOutput(at: q + vector, count: vector),
                                   contiguousOutput(at: q + 2 * vector, count: vector))
                     // The runs of each vector without a place, found once per tile: vector `v`'s from `v·(vector + 1)`.
                     var runCounts = (0, 0, 0)
-                    for v in 0..<3 where (v == 0 ? places.0 : v == 1 ? places.1 : places.2) == nil {
+                    for v in 0..<vectors where (v == 0 ? places.0 : v == 1 ? places.1 : places.2) == nil {
                         let found = outputRuns(from: q + v * vector, count: vector,
                                                into: UnsafeMutableBufferPointer(rebasing: runs[v * (vector + 1)..<(v + 1) * (vector + 1)]))
                         if v == 0 { runCounts.0 = found } else if v == 1 { runCounts.1 = found } else { runCounts.2 = found }
                     }
-                    let (source, planeStride) = tileInput(at: q)
+                    let (source, planeStride) = tileInput(at: q, width: tileWidth)
                     for row in stride(from: 0, to: m, by: mr) {
                         let rows = min(mr, m - row), plane = output + row * geometry.shape.outPlane
                         @inline(__always) func target(_ place: Int?) -> UnsafeMutablePointer<Float>? { place.map { plane + $0 } }
                         let tileOutput = WideTileOutput(
                             vectors: (target(places.0), target(places.1), target(places.2)), channelStride: geometry.shape.outPlane,
                             scratch: scratch.baseAddress!, bias: bias.map { $0 + row }, activation: fused, accumulates: accumulates)
-                        WideDirectConv.tile(kernel: geometry.shape.kernelSize, inChannels: geometry.shape.inChannelsPerGroup, input: source,
+                        WideDirectConv.tile(kernel: geometry.shape.kernelSize, vectors: vectors, inChannels: geometry.shape.inChannelsPerGroup, input: source,
                                             rowStride: geometry.rowStride, planeStride: planeStride, weights: weights + row * k,
                                             filterStride: k, rows: rows, output: tileOutput)
                         for v in 0..<3 {
@@ -239,7 +249,7 @@ struct DirectConvJob {
         for tile in 0..<geometry.tileCount {
             let q = tile * width
             let places = (place(q), place(q + 8), place(q + 16))
-            let (source, planeStride) = tileInput(at: q)
+            let (source, planeStride) = tileInput(at: q, width: width)
             for row in stride(from: 0, to: m, by: mr) {
                 let rows = min(mr, m - row)
                 @inline(__always) func offset(_ i: Int) -> Int { min(i, rows - 1) * k }
@@ -255,13 +265,13 @@ struct DirectConvJob {
         }
     }
 
-    /// The input of the tile at flat position `q` and its plane stride: `input + q`, or a copy of its columns of every
-    /// channel in `tail`, zero-padded to the tile's width, for a tile that would read past the input in place or
-    /// whose input is rectified.
+    /// The input of the tile at flat position `q`, `width` positions wide, and its plane stride: `input + q`, or a copy
+    /// of its columns of every channel in `tail`, zero-padded to the tile's width, for a tile that would read past the
+    /// input in place or whose input is rectified.
     @inline(__always)
-    private func tileInput(at q: Int) -> (UnsafePointer<Float>, Int) {
-        guard let tail, rectifiesTiles || !geometry.tileFits(at: q) else { return (input + q, geometry.planeStride) }
-        let width = geometry.tilePositions, valid = min(width, geometry.positions - q)
+    private func tileInput(at q: Int, width: Int) -> (UnsafePointer<Float>, Int) {
+        guard let tail, rectifiesTiles || !geometry.tileFits(at: q, width: width) else { return (input + q, geometry.planeStride) }
+        let valid = min(width, geometry.positions - q)
         for c in 0..<geometry.shape.inChannelsPerGroup {
             VectorMath.copy(input + c * geometry.planeStride + q, to: tail + c * width, count: valid, rectified: rectifiesTiles)
             (tail + c * width + valid).update(repeating: 0, count: width - valid)

@@ -1,7 +1,8 @@
 /// The direct convolution's register tile for AVX-512 (x86-64-v4): 8 output channels × 48 flat positions (three
 /// `SIMD16` vectors), 24 accumulators of the 32 ZMM registers. Each (input channel, tap) step loads 3 input vectors,
 /// broadcasts 8 weights read in place, and issues 24 FMAs: twice the work per step of the AVX2 tile (4 × 24), with
-/// fewer loads per FMA.
+/// fewer loads per FMA. A plane's last tile may be one or two vectors wide, so that a plane of 64 positions (8×8)
+/// costs 64 + 16 positions' work instead of 96.
 ///
 /// This module is compiled for x86-64-v4, apart from the rest of Fathom's kernels (x86-64-v3), and is called only
 /// where the processor runs it (`KernelISA` in FathomKernels asks CPUID and the OS). The tile adds the bias, applies
@@ -13,28 +14,77 @@ public enum WideDirectConv {
     /// Flat positions of one tile.
     public static let positionsPerTile = 48
 
-    /// Computes one tile and stores it through `output`: row `i` is output channel `min(i, rows − 1)`, whose filter
-    /// starts at `weights + i·filterStride` (`kernel²` taps per input channel, channel after channel); position `j`
-    /// sums `weights[tap] · input[c·planeStride + ky·rowStride + kx + j]` over channels `c` and taps `(ky, kx)`.
-    /// Reads `48 + (kernel − 1)·(rowStride + 1)` floats of each input plane from `input`; stores rows `i < rows`.
-    @inline(never)
+    /// Computes one tile of `vectors` (1 to 3) vectors of 16 positions and stores it through `output`: row `i` is
+    /// output channel `min(i, rows − 1)`, whose filter starts at `weights + i·filterStride` (`kernel²` taps per input
+    /// channel, channel after channel); position `j` sums `weights[tap] · input[c·planeStride + ky·rowStride + kx + j]`
+    /// over channels `c` and taps `(ky, kx)`. Reads `16·vectors + (kernel − 1)·(rowStride + 1)` floats of each input
+    /// plane from `input`; stores rows `i < rows`.
     public static func tile(
-        kernel: Int, inChannels: Int, input: UnsafePointer<Float>, rowStride: Int, planeStride: Int,
+        kernel: Int, vectors: Int, inChannels: Int, input: UnsafePointer<Float>, rowStride: Int, planeStride: Int,
         weights: UnsafePointer<Float>, filterStride: Int, rows: Int, output: WideTileOutput
     ) {
         let p = TilePlanes(inChannels: inChannels, input: input, rowStride: rowStride, planeStride: planeStride)
+        switch vectors {
+        case 1: tile(kernel, AbsentVector.self, AbsentVector.self, p, weights, filterStride, rows, output)
+        case 2: tile(kernel, PresentVector.self, AbsentVector.self, p, weights, filterStride, rows, output)
+        default: tile(kernel, PresentVector.self, PresentVector.self, p, weights, filterStride, rows, output)
+        }
+    }
+
+    /// The tile of one width (specialized per width) with a literal `kernel`, so that the taps unroll.
+    @inline(never)
+    private static func tile<Second: TileVector, Third: TileVector>(
+        _ kernel: Int, _ second: Second.Type, _ third: Third.Type, _ p: TilePlanes, _ weights: UnsafePointer<Float>,
+        _ filterStride: Int, _ rows: Int, _ output: WideTileOutput
+    ) {
         switch kernel {
-        case 1: WideTile(kernel: 1, p, weights, filterStride, rows).store(rows: rows, output)
-        case 3: WideTile(kernel: 3, p, weights, filterStride, rows).store(rows: rows, output)
-        case 5: WideTile(kernel: 5, p, weights, filterStride, rows).store(rows: rows, output)
-        case 7: WideTile(kernel: 7, p, weights, filterStride, rows).store(rows: rows, output)
-        case let k: WideTile(kernel: k, p, weights, filterStride, rows).store(rows: rows, output)
+        case 1: WideTile(kernel: 1, second, third, p, weights, filterStride, rows).store(rows: rows, second, third, output)
+        case 3: WideTile(kernel: 3, second, third, p, weights, filterStride, rows).store(rows: rows, second, third, output)
+        case 5: WideTile(kernel: 5, second, third, p, weights, filterStride, rows).store(rows: rows, second, third, output)
+        case 7: WideTile(kernel: 7, second, third, p, weights, filterStride, rows).store(rows: rows, second, third, output)
+        case let k: WideTile(kernel: k, second, third, p, weights, filterStride, rows).store(rows: rows, second, third, output)
         }
     }
 }
 
+/// Whether a tile has its second (or third) vector of 16 positions: the tile loads, accumulates and stores that vector
+/// through these functions, which compile to nothing for an ``AbsentVector``. (A width passed as an `Int` and tested
+/// in the loop keeps the compiler from inlining the tile, which then runs at half speed.)
+protocol TileVector {
+    static func load(_ x: UnsafeRawPointer, fromByteOffset offset: Int) -> SIMD16<Float>
+    static func adding(_ sum: SIMD16<Float>, _ a: SIMD16<Float>, _ x: SIMD16<Float>) -> SIMD16<Float>
+    static func store(_ store: () -> Void)
+}
+
+/// A vector the tile computes.
+enum PresentVector: TileVector {
+    @_transparent
+    static func load(_ x: UnsafeRawPointer, fromByteOffset offset: Int) -> SIMD16<Float> {
+        x.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+    }
+
+    @_transparent
+    static func adding(_ sum: SIMD16<Float>, _ a: SIMD16<Float>, _ x: SIMD16<Float>) -> SIMD16<Float> { sum.addingProduct(a, x) }
+
+    @_transparent
+    static func store(_ store: () -> Void) { store() }
+}
+
+/// A vector past the tile's end.
+enum AbsentVector: TileVector {
+    @_transparent
+    static func load(_ x: UnsafeRawPointer, fromByteOffset offset: Int) -> SIMD16<Float> { SIMD16() }
+
+    @_transparent
+    static func adding(_ sum: SIMD16<Float>, _ a: SIMD16<Float>, _ x: SIMD16<Float>) -> SIMD16<Float> { sum }
+
+    @_transparent
+    static func store(_ store: () -> Void) {}
+}
+
 /// Where a tile's results go: vector `v` (16 consecutive positions) of row `i` to `vectors.v + i·channelStride`, or,
-/// where `vectors.v` is nil, to `scratch + 48·i + 16·v`; each after `activation(sum + bias[i])`.
+/// where `vectors.v` is nil, to `scratch + 48·i + 16·v`; each after `activation(sum + bias[i])`. A tile narrower than
+/// three vectors ignores the places of the vectors it lacks.
 public struct WideTileOutput {
     public var vectors: (UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?)
     /// Floats between the outputs of consecutive rows (output channels).
@@ -72,9 +122,10 @@ struct WideTile {
     var c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32: SIMD16<Float>
     var c40, c41, c42, c50, c51, c52, c60, c61, c62, c70, c71, c72: SIMD16<Float>
 
-    /// The sums with a literal `kernel`, so that the taps unroll into one straight run of FMAs per channel.
+    /// The sums with a literal `kernel`, so that the taps unroll into one straight run of FMAs per channel; the
+    /// accumulators of an absent vector stay zero.
     @inline(__always)
-    init(kernel: Int, _ p: TilePlanes, _ weights: UnsafePointer<Float>, _ filterStride: Int, _ rows: Int) {
+    init<Second: TileVector, Third: TileVector>(kernel: Int, _: Second.Type, _: Third.Type, _ p: TilePlanes, _ weights: UnsafePointer<Float>, _ filterStride: Int, _ rows: Int) {
         @inline(__always) func offset(_ i: Int) -> Int { min(i, rows - 1) * filterStride }
         let o0 = 0, o1 = offset(1), o2 = offset(2), o3 = offset(3), o4 = offset(4), o5 = offset(5), o6 = offset(6), o7 = offset(7)
         var c00 = SIMD16<Float>(), c01 = SIMD16<Float>(), c02 = SIMD16<Float>()
@@ -91,24 +142,32 @@ struct WideTile {
                 for kx in 0..<kernel {
                     let x = UnsafeRawPointer(plane + ky * p.rowStride + kx), tap = ky * kernel + kx
                     let x0 = x.loadUnaligned(as: SIMD16<Float>.self)
-                    let x1 = x.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
-                    let x2 = x.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self)
+                    let x1 = Second.load(x, fromByteOffset: 64)
+                    let x2 = Third.load(x, fromByteOffset: 128)
                     var a = SIMD16<Float>(repeating: w[o0 + tap])
-                    c00 = c00.addingProduct(a, x0); c01 = c01.addingProduct(a, x1); c02 = c02.addingProduct(a, x2)
+                    c00 = c00.addingProduct(a, x0)
+                    c01 = Second.adding(c01, a, x1); c02 = Third.adding(c02, a, x2)
                     a = SIMD16<Float>(repeating: w[o1 + tap])
-                    c10 = c10.addingProduct(a, x0); c11 = c11.addingProduct(a, x1); c12 = c12.addingProduct(a, x2)
+                    c10 = c10.addingProduct(a, x0)
+                    c11 = Second.adding(c11, a, x1); c12 = Third.adding(c12, a, x2)
                     a = SIMD16<Float>(repeating: w[o2 + tap])
-                    c20 = c20.addingProduct(a, x0); c21 = c21.addingProduct(a, x1); c22 = c22.addingProduct(a, x2)
+                    c20 = c20.addingProduct(a, x0)
+                    c21 = Second.adding(c21, a, x1); c22 = Third.adding(c22, a, x2)
                     a = SIMD16<Float>(repeating: w[o3 + tap])
-                    c30 = c30.addingProduct(a, x0); c31 = c31.addingProduct(a, x1); c32 = c32.addingProduct(a, x2)
+                    c30 = c30.addingProduct(a, x0)
+                    c31 = Second.adding(c31, a, x1); c32 = Third.adding(c32, a, x2)
                     a = SIMD16<Float>(repeating: w[o4 + tap])
-                    c40 = c40.addingProduct(a, x0); c41 = c41.addingProduct(a, x1); c42 = c42.addingProduct(a, x2)
+                    c40 = c40.addingProduct(a, x0)
+                    c41 = Second.adding(c41, a, x1); c42 = Third.adding(c42, a, x2)
                     a = SIMD16<Float>(repeating: w[o5 + tap])
-                    c50 = c50.addingProduct(a, x0); c51 = c51.addingProduct(a, x1); c52 = c52.addingProduct(a, x2)
+                    c50 = c50.addingProduct(a, x0)
+                    c51 = Second.adding(c51, a, x1); c52 = Third.adding(c52, a, x2)
                     a = SIMD16<Float>(repeating: w[o6 + tap])
-                    c60 = c60.addingProduct(a, x0); c61 = c61.addingProduct(a, x1); c62 = c62.addingProduct(a, x2)
+                    c60 = c60.addingProduct(a, x0)
+                    c61 = Second.adding(c61, a, x1); c62 = Third.adding(c62, a, x2)
                     a = SIMD16<Float>(repeating: w[o7 + tap])
-                    c70 = c70.addingProduct(a, x0); c71 = c71.addingProduct(a, x1); c72 = c72.addingProduct(a, x2)
+                    c70 = c70.addingProduct(a, x0)
+                    c71 = Second.adding(c71, a, x1); c72 = Third.adding(c72, a, x2)
                 }
             }
             plane += p.planeStride
@@ -120,24 +179,26 @@ struct WideTile {
         (self.c60, self.c61, self.c62, self.c70, self.c71, self.c72) = (c60, c61, c62, c70, c71, c72)
     }
 
-    /// Stores rows `0 ..< rows` through `output`.
+    /// Stores the present vectors of rows `0 ..< rows` through `output`.
     @_transparent
-    func store(rows: Int, _ output: WideTileOutput) {
-        Self.store(row: 0, c00, c01, c02, output); if rows > 1 { Self.store(row: 1, c10, c11, c12, output) }
-        if rows > 2 { Self.store(row: 2, c20, c21, c22, output) }; if rows > 3 { Self.store(row: 3, c30, c31, c32, output) }
-        if rows > 4 { Self.store(row: 4, c40, c41, c42, output) }; if rows > 5 { Self.store(row: 5, c50, c51, c52, output) }
-        if rows > 6 { Self.store(row: 6, c60, c61, c62, output) }; if rows > 7 { Self.store(row: 7, c70, c71, c72, output) }
+    func store<Second: TileVector, Third: TileVector>(rows: Int, _ second: Second.Type, _ third: Third.Type, _ output: WideTileOutput) {
+        let v = (second, third)
+        Self.store(row: 0, v, c00, c01, c02, output); if rows > 1 { Self.store(row: 1, v, c10, c11, c12, output) }
+        if rows > 2 { Self.store(row: 2, v, c20, c21, c22, output) }; if rows > 3 { Self.store(row: 3, v, c30, c31, c32, output) }
+        if rows > 4 { Self.store(row: 4, v, c40, c41, c42, output) }; if rows > 5 { Self.store(row: 5, v, c50, c51, c52, output) }
+        if rows > 6 { Self.store(row: 6, v, c60, c61, c62, output) }; if rows > 7 { Self.store(row: 7, v, c70, c71, c72, output) }
     }
 
-    /// Stores row `i`'s three vectors through `output`.
+    /// Stores row `i`'s present vectors through `output`.
     @_transparent
-    private static func store(row i: Int, _ a: SIMD16<Float>, _ b: SIMD16<Float>, _ c: SIMD16<Float>, _ output: WideTileOutput) {
+    private static func store<Second: TileVector, Third: TileVector>(row i: Int, _ vectors: (Second.Type, Third.Type), _ a: SIMD16<Float>, _ b: SIMD16<Float>, _ c: SIMD16<Float>,
+                              _ output: WideTileOutput) {
         var bias = SIMD16<Float>()
         if let biases = output.bias { bias = SIMD16(repeating: biases[i]) }
         let scratch = output.scratch + i * WideDirectConv.positionsPerTile, offset = i * output.channelStride
         store(a + bias, output, to: output.vectors.0, offset, else: scratch)
-        store(b + bias, output, to: output.vectors.1, offset, else: scratch + 16)
-        store(c + bias, output, to: output.vectors.2, offset, else: scratch + 32)
+        Second.store { store(b + bias, output, to: output.vectors.1, offset, else: scratch + 16) }
+        Third.store { store(c + bias, output, to: output.vectors.2, offset, else: scratch + 32) }
     }
 
     @_transparent

@@ -6,8 +6,9 @@ import Testing
 /// activation, against the naive loops.
 @Suite struct ConvPathTests {
     /// Shapes for ``DirectConv2D``: output channels that leave a partial 4- or 8-channel tile, planes whose flat
-    /// positions are no multiple of 24 or 48, rows wider than a tile and narrower than a vector, kernels 3, 5 and 7, a
-    /// valid (unpadded) 3×3, groups and a batch, and pointwise convolutions (read in place, the last tile from a copy).
+    /// positions are no multiple of 24 or 48 (so that AVX-512's last tile is one, two or three vectors wide), rows wider
+    /// than a tile and narrower than a vector, kernels 3, 5 and 7, a valid (unpadded) 3×3, groups and a batch, and
+    /// pointwise convolutions (read in place, the last tile from a copy).
     static let directShapes: [Conv2DShape] = [
         Conv2DShape(batch: 1, inChannels: 3, inHeight: 17, inWidth: 19, outChannels: 13, kernelSize: 3, padding: 1),
         Conv2DShape(batch: 2, inChannels: 5, inHeight: 6, inWidth: 40, outChannels: 6, kernelSize: 3, padding: 1),
