@@ -204,11 +204,7 @@ struct DirectConvJob {
                                 for run in runs[v * (vector + 1)..<v * (vector + 1) + count] {
                                     let target = plane + i * geometry.shape.outPlane + run.outputOffset
                                     let source = scratch.baseAddress! + i * width + v * vector + run.tileOffset
-                                    if accumulates {
-                                        for j in 0..<run.count { target[j] += source[j] }
-                                    } else {
-                                        target.update(from: source, count: run.count)
-                                    }
+                                    VectorMath.copyShort(source, to: target, count: run.count, adding: accumulates)
                                 }
                             }
                         }

@@ -18,6 +18,38 @@ enum VectorMath {
         }
     }
 
+    /// `destination[i] = source[i]` (or `+=` when `adding`) for `i < count`, for the short runs (up to 16 floats) that
+    /// the direct convolution scatters: a copy of 8 or more as two overlapping vectors and of 4 to 7 as two overlapping
+    /// halves, with no call (`update(from:count:)` calls `memmove`, which cost more than the copy); sums go vector by
+    /// vector, as overlapping ones would add twice.
+    @inline(__always)
+    static func copyShort(_ source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count: Int, adding: Bool) {
+        @inline(__always) func load<V: SIMD>(_ p: UnsafePointer<Float>, _: V.Type) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+        @inline(__always) func store<V: SIMD>(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+        var i = 0
+        if adding {
+            while i + 8 <= count {
+                store(load(source + i, SIMD8<Float>.self) + load(destination + i, SIMD8<Float>.self), destination + i)
+                i += 8
+            }
+            while i < count {
+                destination[i] += source[i]
+                i += 1
+            }
+        } else if count >= 8 {
+            while i + 8 < count {
+                store(load(source + i, SIMD8<Float>.self), destination + i)
+                i += 8
+            }
+            store(load(source + count - 8, SIMD8<Float>.self), destination + count - 8)
+        } else if count >= 4 {
+            store(load(source, SIMD4<Float>.self), destination)
+            store(load(source + count - 4, SIMD4<Float>.self), destination + count - 4)
+        } else {
+            for j in 0..<count { destination[j] = source[j] }
+        }
+    }
+
     /// `Σ x[i]`.
     static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
         reduce(x, x, count: count) { sum, a, _ in sum + a }
