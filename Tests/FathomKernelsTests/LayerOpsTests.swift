@@ -3,6 +3,25 @@ import Testing
 @testable import FathomKernels
 
 @Suite struct LayerOpsTests {
+    /// The direct convolution's run copy, at every length up to 17 (overlapping vectors from 4 and from 8), copying and
+    /// adding, touching nothing past the run.
+    @Test func shortCopiesWriteExactlyTheirRun() {
+        var random = TestRandom(seed: 41)
+        let source = random.array(17), existing = random.array(20)
+        for count in 0...17 {
+            for adding in [false, true] {
+                var destination = existing
+                source.withUnsafeBufferPointer { s in
+                    destination.withUnsafeMutableBufferPointer { VectorMath.copyShort(s.baseAddress!, to: $0.baseAddress! + 1, count: count, adding: adding) }
+                }
+                let expected = existing.indices.map { i in
+                    (1..<count + 1).contains(i) ? source[i - 1] + (adding ? existing[i] : 0) : existing[i]
+                }
+                #expect(destination == expected, "count \(count) adding \(adding)")
+            }
+        }
+    }
+
     @Test func linearMatchesReferenceAndFiniteDifferences() {
         let (batch, inFeatures, outFeatures) = (3, 5, 4)
         var random = TestRandom(seed: 31)
