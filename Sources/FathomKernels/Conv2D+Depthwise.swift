@@ -119,13 +119,33 @@ enum DepthwiseConv2D {
         if let pool { pool.parallelFor(tasks, run) } else { (0..<tasks).forEach(run) }
     }
 
+    /// ``forwardPlane(_:k:s:padded:filter:bias:activation:output:)`` in a function of its own per common geometry
+    /// (`Geometry`, specialized): one function holding all seven was too large for the compiler to inline the vector
+    /// stores and activations into.
     private static func forwardPlane(
         _ shape: Conv2DShape, padded: PaddedPlane, filter: UnsafePointer<Float>, bias: Float,
         activation: Activation? = nil, output: UnsafeMutablePointer<Float>
     ) {
-        withConstantGeometry(shape) { k, s in
-            forwardPlane(shape, k: k, s: s, padded: padded, filter: filter, bias: bias, activation: activation, output: output)
+        @inline(__always) func run<G: DepthwiseGeometry>(_: G.Type) {
+            forwardPlane(G.self, shape, padded: padded, filter: filter, bias: bias, activation: activation, output: output)
         }
+        switch (shape.kernelSize, shape.stride) {
+        case (3, 1): run(Kernel3Stride1.self)
+        case (3, 2): run(Kernel3Stride2.self)
+        case (5, 1): run(Kernel5Stride1.self)
+        case (5, 2): run(Kernel5Stride2.self)
+        case (7, 1): run(Kernel7Stride1.self)
+        case (7, 2): run(Kernel7Stride2.self)
+        case let (k, s): forwardPlane(shape, k: k, s: s, padded: padded, filter: filter, bias: bias, activation: activation, output: output)
+        }
+    }
+
+    @inline(never)
+    private static func forwardPlane<G: DepthwiseGeometry>(
+        _: G.Type, _ shape: Conv2DShape, padded: PaddedPlane, filter: UnsafePointer<Float>, bias: Float, activation: Activation?,
+        output: UnsafeMutablePointer<Float>
+    ) {
+        forwardPlane(shape, k: G.kernel, s: G.stride, padded: padded, filter: filter, bias: bias, activation: activation, output: output)
     }
 
     /// Calls `body(kernelSize, stride)` with literal arguments for the common geometries (k ∈ {3, 5,
@@ -375,3 +395,16 @@ struct GradientRows {
         }
     }
 }
+
+/// A kernel size and stride known at compile time, for a depthwise plane function of its own.
+protocol DepthwiseGeometry {
+    static var kernel: Int { get }
+    static var stride: Int { get }
+}
+
+enum Kernel3Stride1: DepthwiseGeometry { static var kernel: Int { 3 }; static var stride: Int { 1 } }
+enum Kernel3Stride2: DepthwiseGeometry { static var kernel: Int { 3 }; static var stride: Int { 2 } }
+enum Kernel5Stride1: DepthwiseGeometry { static var kernel: Int { 5 }; static var stride: Int { 1 } }
+enum Kernel5Stride2: DepthwiseGeometry { static var kernel: Int { 5 }; static var stride: Int { 2 } }
+enum Kernel7Stride1: DepthwiseGeometry { static var kernel: Int { 7 }; static var stride: Int { 1 } }
+enum Kernel7Stride2: DepthwiseGeometry { static var kernel: Int { 7 }; static var stride: Int { 2 } }
