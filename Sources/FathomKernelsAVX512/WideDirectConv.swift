@@ -31,21 +31,49 @@ public enum WideDirectConv {
         }
     }
 
-    /// The tile of one width (specialized per width) with a literal `kernel`, so that the taps unroll.
-    @inline(never)
+    /// The tile of one width with the kernel size as a type where it is 1, 3, 5 or 7, so that the taps unroll.
+    @inline(__always)
     private static func tile<Second: TileVector, Third: TileVector>(
         _ kernel: Int, _ second: Second.Type, _ third: Third.Type, _ p: TilePlanes, _ weights: UnsafePointer<Float>,
         _ filterStride: Int, _ rows: Int, _ output: WideTileOutput
     ) {
         switch kernel {
-        case 1: WideTile(kernel: 1, second, third, p, weights, filterStride, rows).store(rows: rows, second, third, output)
-        case 3: WideTile(kernel: 3, second, third, p, weights, filterStride, rows).store(rows: rows, second, third, output)
-        case 5: WideTile(kernel: 5, second, third, p, weights, filterStride, rows).store(rows: rows, second, third, output)
-        case 7: WideTile(kernel: 7, second, third, p, weights, filterStride, rows).store(rows: rows, second, third, output)
-        case let k: WideTile(kernel: k, second, third, p, weights, filterStride, rows).store(rows: rows, second, third, output)
+        case 1: tile(TileKernel1.self, second, third, p, weights, filterStride, rows, output)
+        case 3: tile(TileKernel3.self, second, third, p, weights, filterStride, rows, output)
+        case 5: tile(TileKernel5.self, second, third, p, weights, filterStride, rows, output)
+        case 7: tile(TileKernel7.self, second, third, p, weights, filterStride, rows, output)
+        default: anyKernel(kernel, second, third, p, weights, filterStride, rows, output)
         }
     }
+
+    // One function per kernel size and width (specialized), each small enough for the compiler to inline the stores'
+    // vector loads and stores: in one function per width holding all kernel sizes they were calls.
+    @inline(never)
+    private static func tile<Kernel: TileKernel, Second: TileVector, Third: TileVector>(
+        _: Kernel.Type, _ second: Second.Type, _ third: Third.Type, _ p: TilePlanes, _ weights: UnsafePointer<Float>,
+        _ filterStride: Int, _ rows: Int, _ output: WideTileOutput
+    ) {
+        WideTile(kernel: Kernel.size, second, third, p, weights, filterStride, rows).store(rows: rows, second, third, output)
+    }
+
+    @inline(never)
+    private static func anyKernel<Second: TileVector, Third: TileVector>(
+        _ kernel: Int, _ second: Second.Type, _ third: Third.Type, _ p: TilePlanes, _ weights: UnsafePointer<Float>,
+        _ filterStride: Int, _ rows: Int, _ output: WideTileOutput
+    ) {
+        WideTile(kernel: kernel, second, third, p, weights, filterStride, rows).store(rows: rows, second, third, output)
+    }
 }
+
+/// A tile's kernel size as a type, for a tile function of its own per size.
+protocol TileKernel {
+    static var size: Int { get }
+}
+
+enum TileKernel1: TileKernel { static var size: Int { 1 } }
+enum TileKernel3: TileKernel { static var size: Int { 3 } }
+enum TileKernel5: TileKernel { static var size: Int { 5 } }
+enum TileKernel7: TileKernel { static var size: Int { 7 } }
 
 /// Whether a tile has its second (or third) vector of 16 positions: the tile loads, accumulates and stores that vector
 /// through these functions, which compile to nothing for an ``AbsentVector``. (A width passed as an `Int` and tested
