@@ -60,7 +60,18 @@ struct PoolingRows {
             reduceRows(plane, rows: rows, into: row + p, width: width)
             let rowScale = reduction == .average ? 1 / Float(rows.count) : 1
             let outputRow = output + oh * shape.outWidth
-            for ow in 0..<shape.outWidth {
+            var first = 0
+            if shape.kernelSize == 2 && shape.stride == 2 {
+                // A 2×2 window at stride 2 (NAS-Bench-201's reduction shortcut): the two neighbours of 8 outputs are the
+                // even and odd lanes of 16 consecutive values.
+                while first + 8 <= shape.outWidth {
+                    let pairs = UnsafeRawPointer(row + 2 * first).loadUnaligned(as: SIMD16<Float>.self)
+                    let value = combine(pairs.evenHalf, pairs.oddHalf) * load8(columnScales + first) * rowScale
+                    UnsafeMutableRawPointer(outputRow + first).storeBytes(of: value, as: SIMD8<Float>.self)
+                    first += 8
+                }
+            }
+            for ow in first..<shape.outWidth {
                 let window = row + ow * shape.stride
                 var value = window[0]
                 for kw in 1..<shape.kernelSize { value = combine(value, window[kw]) }

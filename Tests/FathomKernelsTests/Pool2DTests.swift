@@ -12,6 +12,9 @@ import Testing
         Pool2DShape(input: FeatureMapShape(batch: 1, channels: 1, height: 5, width: 17), kernelSize: 3, stride: 2, padding: 1),
         // An unpadded 3×3 at stride 1: windows start at the plane's first row and column.
         Pool2DShape(input: FeatureMapShape(batch: 2, channels: 1, height: 6, width: 11), kernelSize: 3, stride: 1),
+        // 2×2 at stride 2 over rows of 17 outputs (two vectors of even/odd lanes and a scalar tail), unpadded and padded.
+        Pool2DShape(input: FeatureMapShape(batch: 1, channels: 2, height: 6, width: 35), kernelSize: 2),
+        Pool2DShape(input: FeatureMapShape(batch: 1, channels: 1, height: 5, width: 33), kernelSize: 2, padding: 1),
     ]
 
     /// Windowed pooling in Double: `reduce` gets the window's real (unpadded) inputs.
