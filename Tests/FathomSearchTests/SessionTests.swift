@@ -93,7 +93,8 @@ import Testing
             try strategy.search(Self.problem.request(queries: 0, seed: 1), accuracy: SpyAccuracy(Self.problem),
                                 latency: TableLatency(problem: Self.problem))
         }
-        #expect(throws: SearchError.invalidSetting(name: "local restart pool/guided pool", value: "20/0", expected: "positive counts")) {
+        #expect(throws: SearchError.invalidSetting(name: "local restart pool/guided pool/final queries", value: "20/0/30",
+                                                  expected: "positive pools and a non-negative count")) {
             try LocalSearch(guidedPool: 0).search(Self.problem.request(queries: 10, seed: 1), accuracy: SpyAccuracy(Self.problem),
                                                   latency: TableLatency(problem: Self.problem))
         }
