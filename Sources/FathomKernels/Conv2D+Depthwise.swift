@@ -120,7 +120,7 @@ enum DepthwiseConv2D {
     }
 
     /// ``forwardPlane(_:k:s:padded:filter:bias:activation:output:)`` in a function of its own per common geometry
-    /// (`Geometry`, specialized): one function holding all seven was too large for the compiler to inline the vector
+    /// (``DepthwiseGeometry``, specialized): one function holding all seven was too large for the compiler to inline the vector
     /// stores and activations into.
     private static func forwardPlane(
         _ shape: Conv2DShape, padded: PaddedPlane, filter: UnsafePointer<Float>, bias: Float,

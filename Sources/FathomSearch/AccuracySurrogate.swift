@@ -59,6 +59,11 @@ struct AccuracySurrogate {
         refit()
     }
 
+    /// Adds the candidates of `queried` (a search's queries, in order) past the `count` it has seen, and refits.
+    mutating func add(newIn queried: [Candidate]) {
+        for candidate in queried[count...] { add(candidate.arch, accuracy: candidate.accuracy) }
+    }
+
     /// Doubles the factor's storage.
     private mutating func grow() {
         let wider = max(16, 2 * capacity)

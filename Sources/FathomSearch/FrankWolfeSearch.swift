@@ -53,7 +53,7 @@ public struct FrankWolfeSearch: SearchStrategy {
             var surrogate = AccuracySurrogate(pairWeight: pairWeight, ridge: ridge, layout: layout)
             while session.queried.count < initialSamples, try session.proposeRandomFeasible() != nil {}
             while !session.isDone {
-                for candidate in session.queried[surrogate.count...] { surrogate.add(candidate.arch, accuracy: candidate.accuracy) }
+                surrogate.add(newIn: session.queried)
                 let model = exact ?? AdditiveLatencyModel.fitted(to: session.evaluated, layout: layout)
                 var target: Architecture?
                 if let model, let relaxed = relaxedOptimum(surrogate, model, budget: request.latencyBudgetMs) {

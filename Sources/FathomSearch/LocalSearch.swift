@@ -98,7 +98,7 @@ public struct LocalSearch: SearchStrategy {
     /// Proposes up to `limit` of `neighbours` in ``order(_:_:)`` and returns the first more accurate than `here`.
     private func firstImprovement(on here: Candidate, among neighbours: [Architecture], limit: Int, _ session: SearchSession,
                                   _ surrogate: inout AccuracySurrogate) throws -> Candidate? {
-        for candidate in session.queried[surrogate.count...] { surrogate.add(candidate.arch, accuracy: candidate.accuracy) }
+        surrogate.add(newIn: session.queried)
         for neighbour in try order(session.rng.shuffled(neighbours), session, surrogate).prefix(limit) where !session.isDone {
             if let next = try session.propose(neighbour), next.accuracy > here.accuracy { return next }
         }
@@ -108,12 +108,13 @@ public struct LocalSearch: SearchStrategy {
     /// The unqueried feasible architecture the surrogate (refitted to every query so far) rates best within two genes of
     /// the five most accurate queried ones; nil if there is none.
     private func favouriteNearBest(_ session: SearchSession, _ surrogate: inout AccuracySurrogate) throws -> Architecture? {
-        for candidate in session.queried[surrogate.count...] { surrogate.add(candidate.arch, accuracy: candidate.accuracy) }
+        surrogate.add(newIn: session.queried)
         var near = Set<Architecture>()
         for best in session.queried.sorted(by: { $0.accuracy > $1.accuracy }).prefix(5) {
             let ring = session.space.neighbours(of: best.arch)
+            var seen = Set(ring + [best.arch])
             near.formUnion(ring)
-            for arch in ring { near.formUnion(session.space.neighbours(of: arch)) }
+            near.formUnion(nextRing(ring, seen: &seen, session.space))
         }
         var favourite: (arch: Architecture, predicted: Double)?
         for arch in near.sorted(by: { $0.genes.lexicographicallyPrecedes($1.genes) }) where !session.isQueried(arch) {
