@@ -48,11 +48,13 @@ public final class MeasurementStore: Sendable {
 
     /// Brings the schema up to date. GRDB's migrator reads the applied migrations before it opens each migration's
     /// transaction, so a second process opening a new store at the same moment can try to apply one that the first has
-    /// just committed ("table already exists"); by then the migration is recorded, and a second pass sees it.
+    /// just committed ("table already exists"); by then the migration is recorded, and a second pass sees it. Two
+    /// connections that both read before writing can also deadlock, and SQLite then fails one of them as busy without
+    /// waiting (seen once in CI as "database is locked"); its transaction is rolled back, and a second pass waits its turn.
     private func migrate() throws {
         do {
             try Self.migrator.migrate(queue)
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR || error.resultCode == .SQLITE_BUSY {
             try Self.migrator.migrate(queue)
         }
     }
