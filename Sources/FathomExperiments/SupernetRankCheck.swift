@@ -1,23 +1,39 @@
+import FathomKernels
 import FathomNN
 import FathomPredict
 import FathomSpaces
 import Foundation
+import Synchronization
 
 /// How faithfully a supernet ranks architectures: `count` connected architectures, each scored by the supernet and
 /// trained from scratch for `epochs` epochs with `seeds` seeds (the supernet's config otherwise), compared by
-/// Kendall's τ-b and Spearman's ρ of the supernet's accuracy against the mean standalone accuracy.
+/// Kendall's τ-b and Spearman's ρ of the supernet's accuracy against the mean standalone accuracy. With two or more
+/// seeds it also reports how well the seeds agree with each other: the noise of the ground truth itself.
 public struct SupernetRankCheck {
     /// One architecture's two accuracies.
     public struct Row: Codable, Sendable {
         public let arch: String
         public let supernet: Double
+        /// The mean of `standalone_runs`.
         public let standalone: Double
+        /// Each standalone seed's accuracy (absent in checks written before it was recorded).
+        public let standalone_runs: [Double]?
+
+        public init(arch: String, supernet: Double, standalone: Double, standalone_runs: [Double]?) {
+            self.arch = arch
+            self.supernet = supernet
+            self.standalone = standalone
+            self.standalone_runs = standalone_runs
+        }
     }
 
     /// The check's outcome.
     public struct Result: Codable, Sendable {
         public let kendall: Double
         public let spearman: Double
+        /// Mean Kendall τ-b between the standalone seeds' accuracies, over every pair of seeds: how far one standalone
+        /// training ranks like another. Nil with one seed or when a reused row has no per-seed accuracies.
+        public let standalone_seed_kendall: Double?
         public let archs: [Row]
         /// The standalone training each architecture got (what a reuse must match).
         public let standalone_epochs: Int
@@ -31,7 +47,7 @@ public struct SupernetRankCheck {
     public let seed: UInt64
     /// Standalone accuracies already known (a previous check's, with the same epochs, seeds and data), by canonical
     /// architecture string: those architectures are not trained again, so supernets can be compared cheaply.
-    public var knownStandalone: [String: Double] = [:]
+    public var knownStandalone: [String: Row] = [:]
 
     public init(supernet: TrainedSupernet, count: Int, epochs: Int, seeds: Int, seed: UInt64) {
         self.supernet = supernet
@@ -41,36 +57,69 @@ public struct SupernetRankCheck {
         self.seed = seed
     }
 
-    /// Runs the check; `progress(done, total, row)` after each architecture.
+    /// Runs the check; `progress(done, total, row)` after each architecture. The standalone trainings run side by side,
+    /// one thread each, on as many threads as the supernet's config names (tiny networks do not speed up with more
+    /// threads per network, but several networks at once do).
     public func run(progress: (Int, Int, Row) -> Void) throws -> Result {
         let space = supernet.space
         let archs = SupernetSampling.connected(space, count: count, seed: seed)
+        let unknown = archs.filter { knownStandalone[space.format($0)] == nil }
+        let runs = try standaloneAccuracies(unknown)
         var rows: [Row] = []
         for (index, arch) in archs.enumerated() {
+            let name = space.format(arch)
             let shared = try supernet.extractor.accuracy(of: arch)
-            if let known = knownStandalone[space.format(arch)] {
-                let row = Row(arch: space.format(arch), supernet: shared, standalone: known)
-                rows.append(row)
-                progress(index + 1, archs.count, row)
-                continue
+            let row: Row
+            if let known = knownStandalone[name] {
+                row = Row(arch: name, supernet: shared, standalone: known.standalone, standalone_runs: known.standalone_runs)
+            } else {
+                let accuracies = runs[unknown.firstIndex(of: arch)!]
+                row = Row(arch: name, supernet: shared, standalone: accuracies.reduce(0, +) / Double(seeds), standalone_runs: accuracies)
             }
-            var total = 0.0
-            for k in 0..<seeds {
-                var config = supernet.config
-                config.training.epochs = epochs
-                config.training.seed = seed &+ UInt64(k) &* 1000 &+ 1
-                config.training.checkpointEverySteps = Int.max
-                let trainer = try SupernetTrainer(config: config, space: space, training: supernet.extractor.data.training, fixedArch: arch)
-                while trainer.step < trainer.totalSteps { _ = try trainer.trainStep() }
-                let subnet = try trainer.supernet.subnet(arch)
-                total += supernet.extractor.accuracy(graph: subnet.graph, parameters: subnet.parameters)
-            }
-            let row = Row(arch: space.format(arch), supernet: shared, standalone: total / Double(seeds))
             rows.append(row)
             progress(index + 1, archs.count, row)
         }
         return Result(kendall: RankMetrics.kendallTauB(rows.map(\.supernet), rows.map(\.standalone)),
-                      spearman: RankMetrics.spearman(rows.map(\.supernet), rows.map(\.standalone)), archs: rows,
-                      standalone_epochs: epochs, standalone_seeds: seeds)
+                      spearman: RankMetrics.spearman(rows.map(\.supernet), rows.map(\.standalone)),
+                      standalone_seed_kendall: Self.seedAgreement(rows), archs: rows, standalone_epochs: epochs, standalone_seeds: seeds)
+    }
+
+    /// Per architecture, the validation accuracy of each seed's standalone training, trained side by side.
+    private func standaloneAccuracies(_ archs: [Architecture]) throws -> [[Double]] {
+        let jobs = archs.indices.flatMap { a in (0..<seeds).map { (arch: a, seed: $0) } }
+        let results = Mutex([Int: Swift.Result<Double, Error>]())
+        ThreadPool(threadCount: supernet.config.training.threads).parallelFor(jobs.count) { j in
+            let outcome = Swift.Result { try standaloneAccuracy(archs[jobs[j].arch], seedIndex: jobs[j].seed) }
+            results.withLock { $0[j] = outcome }
+        }
+        let accuracies = try results.withLock { done in try jobs.indices.map { try done[$0]!.get() } }
+        return archs.indices.map { a in Array(accuracies[a * seeds..<(a + 1) * seeds]) }
+    }
+
+    /// The validation accuracy of `arch` trained from scratch with standalone seed number `seedIndex`, on one thread.
+    private func standaloneAccuracy(_ arch: Architecture, seedIndex: Int) throws -> Double {
+        var config = supernet.config
+        config.training.epochs = epochs
+        config.training.seed = seed &+ UInt64(seedIndex) &* 1000 &+ 1
+        config.training.checkpointEverySteps = Int.max
+        config.training.threads = 1
+        let trainer = try SupernetTrainer(config: config, space: supernet.space, training: supernet.extractor.data.training, fixedArch: arch)
+        while trainer.step < trainer.totalSteps { _ = try trainer.trainStep() }
+        let subnet = try trainer.supernet.subnet(arch)
+        return SubnetEvaluation.accuracy(graph: subnet.graph, parameters: subnet.parameters, images: supernet.extractor.data.validation,
+                                         pool: ThreadPool(threadCount: 1))
+    }
+
+    /// Mean Kendall τ-b between every pair of seeds' standalone accuracies; nil without two seeds on every row.
+    public static func seedAgreement(_ rows: [Row]) -> Double? {
+        guard let seeds = rows.first?.standalone_runs?.count, seeds >= 2, rows.allSatisfy({ $0.standalone_runs?.count == seeds }) else { return nil }
+        var total = 0.0, pairs = 0
+        for a in 0..<seeds {
+            for b in (a + 1)..<seeds {
+                total += RankMetrics.kendallTauB(rows.map { $0.standalone_runs![a] }, rows.map { $0.standalone_runs![b] })
+                pairs += 1
+            }
+        }
+        return total / Double(pairs)
     }
 }

@@ -50,18 +50,25 @@ import Glibc
 
         // Rank fidelity on three architectures, then again reusing the standalone accuracies of the first check.
         let rankArguments = ["supernet", "rank-check", "--checkpoint", w.out("run"), "--sample", "3", "--standalone-epochs", "1",
-                             "--standalone-seeds", "1", "--seed", "0", "--json"]
+                             "--standalone-seeds", "2", "--seed", "0", "--json"]
         let ranked = try FathomProcess.run(rankArguments)
         #expect(ranked.status == 0, "\(ranked.stderr)")
         let first = try #require(ranked.jsonLines.first)
         #expect(first["kendall"] is Double && first["spearman"] is Double && (first["archs"] as? [Any])?.count == 3)
+        let agreement = try #require(first["standalone_seed_kendall"] as? Double)
+        #expect(agreement >= -1 && agreement <= 1)
+        for row in first["archs"] as? [[String: Any]] ?? [] {
+            let runs = row["standalone_runs"] as? [Double] ?? []
+            #expect(runs.count == 2 && abs((runs.reduce(0, +) / 2) - (row["standalone"] as? Double ?? -1)) < 1e-12, "\(row)")
+        }
         try Data(ranked.stdout.utf8).write(to: URL(fileURLWithPath: w.out("rank.json")))
         let reused = try FathomProcess.run(rankArguments + ["--standalone-from", w.out("rank.json")])
         #expect(reused.status == 0, "\(reused.stderr)")
         func standalone(_ result: [String: Any]?) -> [Double] { (result?["archs"] as? [[String: Any]] ?? []).compactMap { $0["standalone"] as? Double } }
         #expect(standalone(reused.jsonLines.first) == standalone(first) && standalone(first).count == 3)
+        #expect(reused.jsonLines.first?["standalone_seed_kendall"] as? Double == agreement)
         let mismatched = try FathomProcess.run(["supernet", "rank-check", "--checkpoint", w.out("run"), "--sample", "3", "--standalone-epochs", "2",
-                                                "--standalone-seeds", "1", "--standalone-from", w.out("rank.json")])
+                                                "--standalone-seeds", "2", "--standalone-from", w.out("rank.json")])
         #expect(mismatched.status != 0 && mismatched.stderr.contains("trained 1 epochs"))
     }
 

@@ -93,7 +93,7 @@ struct SupernetCommand: ParsableCommand {
         @Option(help: "A supernet training run directory.") var checkpoint: String
         @Option(help: "Architectures to compare.") var sample: Int = 20
         @Option(help: "Epochs of each standalone training.") var standaloneEpochs: Int = 3
-        @Option(help: "Standalone seeds per architecture (their accuracies are averaged).") var standaloneSeeds: Int = 2
+        @Option(help: "Standalone seeds per architecture (their accuracies are averaged; with two or more, their agreement is reported).") var standaloneSeeds: Int = 2
         @Option(help: "Seed of the architecture sample.") var seed: UInt64 = 0
         @Option(help: "A previous check's --json output (same data, standalone epochs and seeds): its standalone accuracies are reused, so only the supernet is scored again.")
         var standaloneFrom: String?
@@ -114,10 +114,13 @@ struct SupernetCommand: ParsableCommand {
             }
             if json { return try printJSONLine(result) }
             print(String(format: "Kendall τ %.3f, Spearman ρ %.3f over %d architectures", result.kendall, result.spearman, result.archs.count))
+            if let agreement = result.standalone_seed_kendall {
+                print(String(format: "standalone seeds agree with each other at Kendall τ %.3f (the ground truth's own noise)", agreement))
+            }
         }
 
-        /// The standalone accuracies of a previous check's JSON, refused unless its standalone training matches this one's.
-        private func previousStandalone(_ path: String) throws -> [String: Double] {
+        /// The standalone rows of a previous check's JSON, refused unless its standalone training matches this one's.
+        private func previousStandalone(_ path: String) throws -> [String: SupernetRankCheck.Row] {
             guard let data = FileManager.default.contents(atPath: path),
                   let previous = try? JSONDecoder().decode(SupernetRankCheck.Result.self, from: data) else {
                 throw ValidationError("--standalone-from: '\(path)' is not the JSON output of `fathom supernet rank-check --json`")
@@ -126,7 +129,7 @@ struct SupernetCommand: ParsableCommand {
                 throw ValidationError("--standalone-from: '\(path)' trained \(previous.standalone_epochs) epochs × \(previous.standalone_seeds) seeds, "
                                       + "this check asks \(standaloneEpochs) × \(standaloneSeeds)")
             }
-            return Dictionary(previous.archs.map { ($0.arch, $0.standalone) }, uniquingKeysWith: { first, _ in first })
+            return Dictionary(previous.archs.map { ($0.arch, $0) }, uniquingKeysWith: { first, _ in first })
         }
     }
 }
