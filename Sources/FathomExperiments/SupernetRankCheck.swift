@@ -57,14 +57,18 @@ public struct SupernetRankCheck {
         self.seed = seed
     }
 
-    /// Runs the check; `progress(done, total, row)` after each architecture. The standalone trainings run side by side,
-    /// one thread each, on as many threads as the supernet's config names (tiny networks do not speed up with more
-    /// threads per network, but several networks at once do).
-    public func run(progress: (Int, Int, Row) -> Void) throws -> Result {
+    /// One finished standalone training: how many of how many, the architecture, its seed number and its accuracy.
+    public typealias StandaloneProgress = @Sendable (_ done: Int, _ total: Int, _ arch: String, _ seed: Int, _ accuracy: Double) -> Void
+
+    /// Runs the check: `standalone` after each standalone training (one at a time), then `progress(done, total, row)`
+    /// after each architecture. The standalone trainings run side by side, one thread each, on as many threads as the
+    /// supernet's config names (tiny networks do not speed up with more threads per network, but several networks at
+    /// once do).
+    public func run(standalone: StandaloneProgress = { _, _, _, _, _ in }, progress: (Int, Int, Row) -> Void) throws -> Result {
         let space = supernet.space
         let archs = SupernetSampling.connected(space, count: count, seed: seed)
         let unknown = archs.filter { knownStandalone[space.format($0)] == nil }
-        let runs = try standaloneAccuracies(unknown)
+        let runs = try standaloneAccuracies(unknown, progress: standalone)
         var rows: [Row] = []
         for (index, arch) in archs.enumerated() {
             let name = space.format(arch)
@@ -85,12 +89,17 @@ public struct SupernetRankCheck {
     }
 
     /// Per architecture, the validation accuracy of each seed's standalone training, trained side by side.
-    private func standaloneAccuracies(_ archs: [Architecture]) throws -> [[Double]] {
+    private func standaloneAccuracies(_ archs: [Architecture], progress: StandaloneProgress) throws -> [[Double]] {
         let jobs = archs.indices.flatMap { a in (0..<seeds).map { (arch: a, seed: $0) } }
         let results = Mutex([Int: Swift.Result<Double, Error>]())
         ThreadPool(threadCount: supernet.config.training.threads).parallelFor(jobs.count) { j in
             let outcome = Swift.Result { try standaloneAccuracy(archs[jobs[j].arch], seedIndex: jobs[j].seed) }
-            results.withLock { $0[j] = outcome }
+            results.withLock { done in
+                done[j] = outcome
+                if case let .success(accuracy) = outcome {
+                    progress(done.count, jobs.count, supernet.space.format(archs[jobs[j].arch]), jobs[j].seed, accuracy)
+                }
+            }
         }
         let accuracies = try results.withLock { done in try jobs.indices.map { try done[$0]!.get() } }
         return archs.indices.map { a in Array(accuracies[a * seeds..<(a + 1) * seeds]) }

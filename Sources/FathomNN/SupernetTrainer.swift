@@ -2,6 +2,7 @@ import FathomGraph
 import FathomKernels
 import FathomSpaces
 import Foundation
+import Synchronization
 
 /// Trains a supernet (or, with a fixed architecture, one standalone network) step by step, deterministically:
 /// step `s` reads the images of its place in epoch `s / stepsPerEpoch`'s seeded order and draws its paths from a
@@ -103,40 +104,68 @@ public final class SupernetTrainer {
         let paths = fixedArch.map { [PlannedPath(arch: $0, distills: false, teaches: false)] }
             ?? sampler!.paths(phase: phase, using: &rng)
         var soft: [Float]? = teacher.map { soften($0, indices) }
-        var first: ClassificationLoss.Result?
-        for path in paths {
-            let subnet = try supernet.subnet(path.arch)
-            let network = TrainingNetwork(graph: subnet.graph, parameters: subnet.parameters, batch: batch, pool: pool, recycler: recycler)
-            let labels = training.fill(network.input, with: indices)
-            network.forward(.training(momentum: 0.1))
-            let classes = training.classes
-            let result: ClassificationLoss.Result
-            if path.distills, let soft {
-                result = soft.withUnsafeBufferPointer {
-                    ClassificationLoss.distillation(logits: network.output, teacher: $0.baseAddress!, labels: labels, classes: classes, gradient: network.outputGradient)
-                }
-            } else {
-                result = ClassificationLoss.labels(logits: network.output, labels: labels, classes: classes,
-                                                   smoothing: config.training.labelSmoothing, gradient: network.outputGradient)
-            }
-            guard result.loss.isFinite else {
-                supernet.clearGradients()
-                throw NNError.nonFiniteLoss(step: step, lastGoodCheckpoint: nil)
-            }
-            if path.teaches {
-                var probabilities = [Float](repeating: 0, count: batch * classes)
-                ClassificationLoss.softmax(logits: network.output, probabilities: &probabilities, batch: batch, classes: classes)
-                soft = probabilities
-            }
-            network.backward()
-            subnet.accumulate(network.gradients)
-            subnet.storeStatistics()
-            first = first ?? result
+        // A sandwich step's largest path teaches the others: it runs first, the rest side by side.
+        let teaching = paths.prefix { $0.teaches }
+        var passes = try teaching.map { try pass($0, indices, soft: soft, pool: pool) }
+        if let taught = passes.last {
+            var probabilities = [Float](repeating: 0, count: batch * training.classes)
+            ClassificationLoss.softmax(logits: taught.network.output, probabilities: &probabilities, batch: batch, classes: training.classes)
+            soft = probabilities
+        }
+        passes += try concurrentPasses(Array(paths.dropFirst(teaching.count)), indices, soft: soft)
+        guard passes.allSatisfy({ $0.result.loss.isFinite }) else {
+            throw NNError.nonFiniteLoss(step: step, lastGoodCheckpoint: nil)
+        }
+        for pass in passes {
+            pass.subnet.accumulate(pass.network.gradients)
+            pass.subnet.storeStatistics()
         }
         optimizer.step(rate: Float(schedule.rate(at: step)), active: supernet.touchedParameters)
         supernet.clearGradients()
         step += 1
-        return StepResult(step: step, epoch: epoch, loss: first!.loss, accuracy: Double(first!.correct) / Double(batch), images: batch * paths.count)
+        let first = passes[0].result
+        return StepResult(step: step, epoch: epoch, loss: first.loss, accuracy: Double(first.correct) / Double(batch), images: batch * paths.count)
+    }
+
+    /// One path's forward and backward pass: its subnet (weights copied from the supernet), the network that holds its
+    /// gradients and batch-norm statistics, and its loss. Nothing is written into the supernet.
+    private struct PathPass {
+        let subnet: Subnet
+        let network: TrainingNetwork
+        let result: ClassificationLoss.Result
+    }
+
+    /// Runs `path` on the images at `indices`; no backward pass when the loss is not finite.
+    private func pass(_ path: PlannedPath, _ indices: ArraySlice<Int>, soft: [Float]?, pool: ThreadPool) throws -> PathPass {
+        let subnet = try supernet.subnet(path.arch)
+        let network = TrainingNetwork(graph: subnet.graph, parameters: subnet.parameters, batch: indices.count, pool: pool, recycler: recycler)
+        let labels = training.fill(network.input, with: indices)
+        network.forward(.training(momentum: 0.1))
+        let classes = training.classes
+        let result: ClassificationLoss.Result
+        if path.distills, let soft {
+            result = soft.withUnsafeBufferPointer {
+                ClassificationLoss.distillation(logits: network.output, teacher: $0.baseAddress!, labels: labels, classes: classes, gradient: network.outputGradient)
+            }
+        } else {
+            result = ClassificationLoss.labels(logits: network.output, labels: labels, classes: classes,
+                                               smoothing: config.training.labelSmoothing, gradient: network.outputGradient)
+        }
+        if result.loss.isFinite { network.backward() }
+        return PathPass(subnet: subnet, network: network, result: result)
+    }
+
+    /// The passes of `paths` in order. Several paths run side by side, one per thread of the pool (their kernels then
+    /// run on that one thread: small networks gain more from this than from threads inside each kernel). The paths
+    /// read the same weights and write only their own networks, so the result does not depend on the interleaving.
+    private func concurrentPasses(_ paths: [PlannedPath], _ indices: ArraySlice<Int>, soft: [Float]?) throws -> [PathPass] {
+        guard paths.count > 1 else { return try paths.map { try pass($0, indices, soft: soft, pool: pool) } }
+        let done = Mutex([Int: Result<PathPass, Error>]())
+        pool.parallelFor(paths.count) { i in
+            let outcome = Result { try pass(paths[i], indices, soft: soft, pool: pool) }
+            done.withLock { $0[i] = outcome }
+        }
+        return try done.withLock { results in try paths.indices.map { try results[$0]!.get() } }
     }
 
     /// The teacher's predicted probabilities for the images at `indices` (batch statistics, no running update).

@@ -55,6 +55,7 @@ import Glibc
         #expect(ranked.status == 0, "\(ranked.stderr)")
         let first = try #require(ranked.jsonLines.first)
         #expect(first["kendall"] is Double && first["spearman"] is Double && (first["archs"] as? [Any])?.count == 3)
+        #expect(ranked.stderr.contains("standalone 6/6: seed"), "\(ranked.stderr)")
         let agreement = try #require(first["standalone_seed_kendall"] as? Double)
         #expect(agreement >= -1 && agreement <= 1)
         for row in first["archs"] as? [[String: Any]] ?? [] {

@@ -50,6 +50,16 @@ import Testing
         #expect(try resumed.run { _ in }.weights_checksum == straight.weights_checksum)
     }
 
+    /// A step's paths run side by side on two threads (one path per thread); on one thread they run in turn. Each
+    /// path only reads the shared weights and the gradients are summed in path order, so the weights come out the same.
+    @Test(arguments: [("fairnas", false), ("sandwich", true)]) func pathsSideBySideTrainLikePathsInTurn(method: String, elastic: Bool) throws {
+        let space = try Self.spacePath(elastic)
+        let size = elastic ? 8 : 6
+        let inTurn = try train(try SyntheticTask(images: 96, size: size, space: space, method: method, epochs: 1, threads: 1))
+        let sideBySide = try train(try SyntheticTask(images: 96, size: size, space: space, method: method, epochs: 1, threads: 2))
+        #expect(sideBySide.weights_checksum == inTurn.weights_checksum)
+    }
+
     @Test func aDamagedCheckpointFallsBackToThePreviousOne() throws {
         let task = try SyntheticTask(images: 120, space: try Self.spacePath(false), epochs: 1)
         let config = try task.config, space = try SearchSpace.load(config.space)

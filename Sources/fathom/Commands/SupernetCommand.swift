@@ -108,7 +108,9 @@ struct SupernetCommand: ParsableCommand {
             let supernet = try TrainedSupernet(directory: URL(fileURLWithPath: checkpoint))
             var check = SupernetRankCheck(supernet: supernet, count: sample, epochs: standaloneEpochs, seeds: standaloneSeeds, seed: seed)
             if let standaloneFrom { check.knownStandalone = try previousStandalone(standaloneFrom) }
-            let result = try check.run { done, total, row in
+            let result = try check.run(standalone: { done, total, arch, seed, accuracy in
+                FileHandle.standardError.write(Data(String(format: "standalone %d/%d: seed %d, accuracy %.4f  %@\n", done, total, seed, accuracy, arch).utf8))
+            }) { done, total, row in
                 FileHandle.standardError.write(Data(String(format: "rank-check %d/%d: supernet %.4f, standalone %.4f  %@\n",
                                                            done, total, row.supernet, row.standalone, row.arch).utf8))
             }
