@@ -14,14 +14,17 @@ public struct SupernetRankCheck {
     public struct Row: Codable, Sendable {
         public let arch: String
         public let supernet: Double
+        /// The supernet's validation cross-entropy for the architecture (absent in checks written before it was recorded).
+        public let supernet_loss: Double?
         /// The mean of `standalone_runs`.
         public let standalone: Double
         /// Each standalone seed's accuracy (absent in checks written before it was recorded).
         public let standalone_runs: [Double]?
 
-        public init(arch: String, supernet: Double, standalone: Double, standalone_runs: [Double]?) {
+        public init(arch: String, supernet: Double, supernet_loss: Double? = nil, standalone: Double, standalone_runs: [Double]?) {
             self.arch = arch
             self.supernet = supernet
+            self.supernet_loss = supernet_loss
             self.standalone = standalone
             self.standalone_runs = standalone_runs
         }
@@ -31,6 +34,8 @@ public struct SupernetRankCheck {
     public struct Result: Codable, Sendable {
         public let kendall: Double
         public let spearman: Double
+        /// Kendall τ-b of the supernet's validation loss (lower ranks higher) against the mean standalone accuracy.
+        public let kendall_loss: Double
         /// Mean Kendall τ-b between the standalone seeds' accuracies, over every pair of seeds: how far one standalone
         /// training ranks like another. Nil with one seed or when a reused row has no per-seed accuracies.
         public let standalone_seed_kendall: Double?
@@ -72,19 +77,22 @@ public struct SupernetRankCheck {
         var rows: [Row] = []
         for (index, arch) in archs.enumerated() {
             let name = space.format(arch)
-            let shared = try supernet.extractor.accuracy(of: arch)
+            let shared = try supernet.extractor.score(of: arch)
             let row: Row
             if let known = knownStandalone[name] {
-                row = Row(arch: name, supernet: shared, standalone: known.standalone, standalone_runs: known.standalone_runs)
+                row = Row(arch: name, supernet: shared.accuracy, supernet_loss: shared.loss, standalone: known.standalone,
+                          standalone_runs: known.standalone_runs)
             } else {
                 let accuracies = runs[unknown.firstIndex(of: arch)!]
-                row = Row(arch: name, supernet: shared, standalone: accuracies.reduce(0, +) / Double(seeds), standalone_runs: accuracies)
+                row = Row(arch: name, supernet: shared.accuracy, supernet_loss: shared.loss, standalone: accuracies.reduce(0, +) / Double(seeds),
+                          standalone_runs: accuracies)
             }
             rows.append(row)
             progress(index + 1, archs.count, row)
         }
         return Result(kendall: RankMetrics.kendallTauB(rows.map(\.supernet), rows.map(\.standalone)),
                       spearman: RankMetrics.spearman(rows.map(\.supernet), rows.map(\.standalone)),
+                      kendall_loss: RankMetrics.kendallTauB(rows.map { -($0.supernet_loss ?? 0) }, rows.map(\.standalone)),
                       standalone_seed_kendall: Self.seedAgreement(rows), archs: rows, standalone_epochs: epochs, standalone_seeds: seeds)
     }
 

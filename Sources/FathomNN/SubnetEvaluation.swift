@@ -22,10 +22,23 @@ public enum SubnetEvaluation {
         }
     }
 
+    /// How a network scores on a dataset.
+    public struct Score: Sendable {
+        /// The fraction of images whose largest logit is their label.
+        public let accuracy: Double
+        /// Mean cross-entropy of the labels (no smoothing).
+        public let loss: Double
+    }
+
     /// The fraction of `images` whose largest logit is their label, with inference networks (batch norm folded).
     public static func accuracy(graph: NetworkGraph, parameters: NetworkParameters, images: Dataset, pool: ThreadPool) -> Double {
+        score(graph: graph, parameters: parameters, images: images, pool: pool).accuracy
+    }
+
+    /// Accuracy and mean cross-entropy on `images`, with inference networks (batch norm folded).
+    public static func score(graph: NetworkGraph, parameters: NetworkParameters, images: Dataset, pool: ThreadPool) -> Score {
         let batch = min(200, images.count)
-        var correct = 0, start = 0
+        var correct = 0, start = 0, loss = 0.0
         let full = InferenceNetwork(graph: graph, parameters: parameters, batch: batch, pool: pool)
         while start < images.count {
             let n = min(batch, images.count - start)
@@ -33,9 +46,11 @@ public enum SubnetEvaluation {
             let indices = Array(start..<start + n)
             let labels = images.fill(network.input, with: indices[...])
             network.run()
-            correct += ClassificationLoss.correct(logits: network.output, labels: labels, classes: images.classes)
+            let result = ClassificationLoss.labels(logits: network.output, labels: labels, classes: images.classes, gradient: nil)
+            correct += result.correct
+            loss += result.loss * Double(n)
             start += n
         }
-        return Double(correct) / Double(images.count)
+        return Score(accuracy: Double(correct) / Double(images.count), loss: loss / Double(images.count))
     }
 }

@@ -35,7 +35,12 @@ public final class SubnetExtractor {
 
     /// Validation accuracy of `arch` with inherited, recalibrated weights.
     public func accuracy(of arch: Architecture, on images: Dataset? = nil) throws -> Double {
+        try score(of: arch, on: images).accuracy
+    }
+
+    /// Validation accuracy and loss of `arch` with inherited, recalibrated weights.
+    public func score(of arch: Architecture, on images: Dataset? = nil) throws -> SubnetEvaluation.Score {
         let (graph, parameters) = try extract(arch)
-        return SubnetEvaluation.accuracy(graph: graph, parameters: parameters, images: images ?? data.validation, pool: pool)
+        return SubnetEvaluation.score(graph: graph, parameters: parameters, images: images ?? data.validation, pool: pool)
     }
 }

@@ -1,4 +1,5 @@
 import FathomGraph
+import FathomKernels
 import FathomNN
 import FathomSpaces
 import Foundation
@@ -89,6 +90,29 @@ import Testing
         training.forward(.inference)
         for i in 0..<6 { #expect(abs(inference.output[i] - training.output[i]) < 1e-4) }
         #expect(throws: NNError.self) { try Supernet(space: TinySpaces.chain, seed: 1) }
+    }
+
+    /// Accuracy and loss over 250 images (a batch of 200, then 50) against one image at a time and a log-softmax in Double.
+    @Test func scoreMatchesAPerImageCrossEntropy() throws {
+        let space = TinySpaces.cell
+        var rng = SeededGenerator(seed: 4)
+        let subnet = try Supernet(space: space, seed: 2).subnet(space.sample(using: &rng))
+        let size = subnet.graph.inputShape.count, count = 250
+        let data = try Dataset(channels: 1, height: 6, width: 6, classes: 3, images: (0..<count * size).map { _ in Float(rng.int(below: 100)) / 100 },
+                               labels: (0..<count).map { _ in rng.int(below: 3) })
+        let score = SubnetEvaluation.score(graph: subnet.graph, parameters: subnet.parameters, images: data, pool: ThreadPool(threadCount: 2))
+        let single = TrainingNetwork(graph: subnet.graph, parameters: subnet.parameters, batch: 1)
+        var loss = 0.0, correct = 0
+        for i in 0..<count {
+            for k in 0..<size { single.input[k] = data.images[i * size + k] }
+            single.forward(.inference)
+            let z = (0..<3).map { Double(single.output[$0]) }
+            let logSum = log(z.map { exp($0) }.reduce(0, +))
+            loss -= z[data.labels[i]] - logSum
+            if z.firstIndex(of: z.max()!) == data.labels[i] { correct += 1 }
+        }
+        #expect(abs(score.loss - loss / Double(count)) < 1e-4 * max(1, loss / Double(count)), "\(score.loss) against \(loss / Double(count))")
+        #expect(score.accuracy == Double(correct) / Double(count))
     }
 
     @Test func connectedSamplesSkipCutOffCells() throws {

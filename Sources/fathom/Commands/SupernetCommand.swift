@@ -115,7 +115,8 @@ struct SupernetCommand: ParsableCommand {
                                                            done, total, row.supernet, row.standalone, row.arch).utf8))
             }
             if json { return try printJSONLine(result) }
-            print(String(format: "Kendall τ %.3f, Spearman ρ %.3f over %d architectures", result.kendall, result.spearman, result.archs.count))
+            print(String(format: "Kendall τ %.3f, Spearman ρ %.3f over %d architectures (ranked by the supernet's validation loss instead: τ %.3f)",
+                         result.kendall, result.spearman, result.archs.count, result.kendall_loss))
             if let agreement = result.standalone_seed_kendall {
                 print(String(format: "standalone seeds agree with each other at Kendall τ %.3f (the ground truth's own noise)", agreement))
             }
