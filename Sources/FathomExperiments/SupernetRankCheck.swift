@@ -34,8 +34,9 @@ public struct SupernetRankCheck {
     public struct Result: Codable, Sendable {
         public let kendall: Double
         public let spearman: Double
-        /// Kendall τ-b of the supernet's validation loss (lower ranks higher) against the mean standalone accuracy.
-        public let kendall_loss: Double
+        /// Kendall τ-b of the supernet's validation loss (lower ranks higher) against the mean standalone accuracy
+        /// (absent in checks written before it was recorded).
+        public let kendall_loss: Double?
         /// Mean Kendall τ-b between the standalone seeds' accuracies, over every pair of seeds: how far one standalone
         /// training ranks like another. Nil with one seed or when a reused row has no per-seed accuracies.
         public let standalone_seed_kendall: Double?

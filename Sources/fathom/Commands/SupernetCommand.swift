@@ -116,7 +116,7 @@ struct SupernetCommand: ParsableCommand {
             }
             if json { return try printJSONLine(result) }
             print(String(format: "Kendall τ %.3f, Spearman ρ %.3f over %d architectures (ranked by the supernet's validation loss instead: τ %.3f)",
-                         result.kendall, result.spearman, result.archs.count, result.kendall_loss))
+                         result.kendall, result.spearman, result.archs.count, result.kendall_loss ?? .nan))
             if let agreement = result.standalone_seed_kendall {
                 print(String(format: "standalone seeds agree with each other at Kendall τ %.3f (the ground truth's own noise)", agreement))
             }
