@@ -1,3 +1,4 @@
+import FathomGraph
 import FathomKernels
 import FathomNN
 import FathomPredict
@@ -16,15 +17,18 @@ public struct SupernetRankCheck {
         public let supernet: Double
         /// The supernet's validation cross-entropy for the architecture (absent in checks written before it was recorded).
         public let supernet_loss: Double?
+        /// Learned values of the layers that reach the output (absent in checks written before it was recorded).
+        public let parameters: Int?
         /// The mean of `standalone_runs`.
         public let standalone: Double
         /// Each standalone seed's accuracy (absent in checks written before it was recorded).
         public let standalone_runs: [Double]?
 
-        public init(arch: String, supernet: Double, supernet_loss: Double? = nil, standalone: Double, standalone_runs: [Double]?) {
+        public init(arch: String, supernet: Double, supernet_loss: Double? = nil, parameters: Int? = nil, standalone: Double, standalone_runs: [Double]?) {
             self.arch = arch
             self.supernet = supernet
             self.supernet_loss = supernet_loss
+            self.parameters = parameters
             self.standalone = standalone
             self.standalone_runs = standalone_runs
         }
@@ -37,6 +41,9 @@ public struct SupernetRankCheck {
         /// Kendall τ-b of the supernet's validation loss (lower ranks higher) against the mean standalone accuracy
         /// (absent in checks written before it was recorded).
         public let kendall_loss: Double?
+        /// Kendall τ-b of the live parameter count against the mean standalone accuracy: the zero-cost baseline a
+        /// supernet has to beat (absent in checks written before it was recorded).
+        public let kendall_parameters: Double?
         /// Mean Kendall τ-b between the standalone seeds' accuracies, over every pair of seeds: how far one standalone
         /// training ranks like another. Nil with one seed or when a reused row has no per-seed accuracies.
         public let standalone_seed_kendall: Double?
@@ -79,13 +86,15 @@ public struct SupernetRankCheck {
         for (index, arch) in archs.enumerated() {
             let name = space.format(arch)
             let shared = try supernet.extractor.score(of: arch)
+            let parameters = try NetworkGraph(space: space, arch: arch).liveParameters
             let row: Row
             if let known = knownStandalone[name] {
-                row = Row(arch: name, supernet: shared.accuracy, supernet_loss: shared.loss, standalone: known.standalone,
+                row = Row(arch: name, supernet: shared.accuracy, supernet_loss: shared.loss, parameters: parameters, standalone: known.standalone,
                           standalone_runs: known.standalone_runs)
             } else {
                 let accuracies = runs[unknown.firstIndex(of: arch)!]
-                row = Row(arch: name, supernet: shared.accuracy, supernet_loss: shared.loss, standalone: accuracies.reduce(0, +) / Double(seeds),
+                row = Row(arch: name, supernet: shared.accuracy, supernet_loss: shared.loss, parameters: parameters,
+                          standalone: accuracies.reduce(0, +) / Double(seeds),
                           standalone_runs: accuracies)
             }
             rows.append(row)
@@ -94,6 +103,7 @@ public struct SupernetRankCheck {
         return Result(kendall: RankMetrics.kendallTauB(rows.map(\.supernet), rows.map(\.standalone)),
                       spearman: RankMetrics.spearman(rows.map(\.supernet), rows.map(\.standalone)),
                       kendall_loss: RankMetrics.kendallTauB(rows.map { -($0.supernet_loss ?? 0) }, rows.map(\.standalone)),
+                      kendall_parameters: RankMetrics.kendallTauB(rows.map { Double($0.parameters ?? 0) }, rows.map(\.standalone)),
                       standalone_seed_kendall: Self.seedAgreement(rows), archs: rows, standalone_epochs: epochs, standalone_seeds: seeds)
     }
 

@@ -54,14 +54,14 @@ import Glibc
         let ranked = try FathomProcess.run(rankArguments)
         #expect(ranked.status == 0, "\(ranked.stderr)")
         let first = try #require(ranked.jsonLines.first)
-        #expect(first["kendall"] is Double && first["spearman"] is Double && first["kendall_loss"] is Double && (first["archs"] as? [Any])?.count == 3)
+        #expect(first["kendall"] is Double && first["spearman"] is Double && first["kendall_loss"] is Double && first["kendall_parameters"] is Double && (first["archs"] as? [Any])?.count == 3)
         #expect(ranked.stderr.contains("standalone 6/6: seed"), "\(ranked.stderr)")
         let agreement = try #require(first["standalone_seed_kendall"] as? Double)
         #expect(agreement >= -1 && agreement <= 1)
         for row in first["archs"] as? [[String: Any]] ?? [] {
             let runs = row["standalone_runs"] as? [Double] ?? []
             #expect(runs.count == 2 && abs((runs.reduce(0, +) / 2) - (row["standalone"] as? Double ?? -1)) < 1e-12, "\(row)")
-            #expect((row["supernet_loss"] as? Double ?? -1) > 0, "\(row)")
+            #expect((row["supernet_loss"] as? Double ?? -1) > 0 && (row["parameters"] as? Int ?? 0) > 0, "\(row)")
         }
         try Data(ranked.stdout.utf8).write(to: URL(fileURLWithPath: w.out("rank.json")))
         let reused = try FathomProcess.run(rankArguments + ["--standalone-from", w.out("rank.json")])

@@ -115,8 +115,9 @@ struct SupernetCommand: ParsableCommand {
                                                            done, total, row.supernet, row.standalone, row.arch).utf8))
             }
             if json { return try printJSONLine(result) }
-            print(String(format: "Kendall τ %.3f, Spearman ρ %.3f over %d architectures (ranked by the supernet's validation loss instead: τ %.3f)",
-                         result.kendall, result.spearman, result.archs.count, result.kendall_loss ?? .nan))
+            print(String(format: "Kendall τ %.3f, Spearman ρ %.3f over %d architectures (ranked by the supernet's validation loss instead: τ %.3f; "
+                         + "by the parameter count: τ %.3f)",
+                         result.kendall, result.spearman, result.archs.count, result.kendall_loss ?? .nan, result.kendall_parameters ?? .nan))
             if let agreement = result.standalone_seed_kendall {
                 print(String(format: "standalone seeds agree with each other at Kendall τ %.3f (the ground truth's own noise)", agreement))
             }
