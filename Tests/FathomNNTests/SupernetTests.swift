@@ -119,6 +119,9 @@ import Testing
         let space = try SearchSpace.load("fmnist-cell")
         let archs = SupernetSampling.connected(space, count: 20, seed: 2)
         #expect(archs.count == 20)
+        // 300 uniform draws of connected cells hold networks that differ only in dead edges; none of them is kept twice.
+        let many = SupernetSampling.connected(space, count: 300, seed: 2)
+        #expect(many.count == 300 && Set(many.map(space.liveEquivalent)).count == 300)
         #expect(!SupernetSampling.isConnected(try space.parse("|none~0|+|none~0|nor_conv_3x3~1|+|none~0|none~1|skip_connect~2|"), in: space))
         #expect(SupernetSampling.isConnected(try space.parse("|none~0|+|skip_connect~0|none~1|+|none~0|none~1|avg_pool_3x3~2|"), in: space))
     }
