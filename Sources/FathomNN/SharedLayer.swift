@@ -79,6 +79,29 @@ final class SharedLayer: @unchecked Sendable {
         }
     }
 
+    /// Every buffer that defines the layer: learned values, running statistics, kernel-transform matrices.
+    var stateBuffers: [AlignedBuffer] {
+        parameters.allBuffers + (transform?.kernels.dropLast().map { transform!.matrices[$0]! } ?? [])
+    }
+
+    /// A layer with the same geometry and a copy of this one's state (its gradients zero).
+    func clone() -> SharedLayer {
+        func fresh(_ b: AlignedBuffer?) -> AlignedBuffer? { b.map { AlignedBuffer(count: $0.count) } }
+        let p = parameters
+        let copy = SharedLayer(parameters: LayerParameters(weights: fresh(p.weights), bias: fresh(p.bias), gamma: fresh(p.gamma), beta: fresh(p.beta),
+                                                           runningMean: fresh(p.runningMean), runningVariance: fresh(p.runningVariance)),
+                               geometry: geometry, transform: transform.map { KernelTransform(kernels: $0.kernels) })
+        copy.copy(from: self)
+        return copy
+    }
+
+    /// Overwrites this layer's state with `other`'s (the same shapes).
+    func copy(from other: SharedLayer) {
+        for (destination, source) in zip(stateBuffers, other.stateBuffers) {
+            destination.baseAddress.update(from: source.baseAddress, count: source.count)
+        }
+    }
+
     /// Zeroes the accumulated gradients.
     func clearGradients() {
         for b in gradients.all { b.baseAddress.update(repeating: 0, count: b.count) }

@@ -5,16 +5,27 @@ import FathomSpaces
 /// A weight-sharing supernet over a cell space (NAS-Bench-201 ops; every edge op has its own weights) or an elastic
 /// space (Once-for-All: per stage slot one largest block; smaller kernels are the transformed centre, smaller expand
 /// ratios the first channels, smaller depths the first blocks). Any architecture of the space can be drawn from it as
-/// a `Subnet` with inherited weights.
+/// a `Subnet` with inherited weights. A few-shot supernet (`split`) holds one such set of layers per choice of the split
+/// gene, keyed `split<choice>/…`; before the split every architecture uses the first.
 public final class Supernet: @unchecked Sendable {
     public let space: SearchSpace
-    /// Shared layers in a fixed order (the order of checkpoints and of the optimizer).
+    public let split: SupernetSplit?
+    /// Whether architectures use the copy of their split gene's choice (the trainer sets it from the step).
+    public var splitActive = false
+    /// Shared layers in a fixed order (the order of checkpoints and of the optimizer); a few-shot supernet lists
+    /// the first copy's, then the second's, and so on.
     let keys: [String]
     let layers: [String: SharedLayer]
 
-    /// A supernet with seeded initial weights (He-uniform, as `NetworkParameters`).
-    public init(space: SearchSpace, seed: UInt64) throws {
+    /// A supernet with seeded initial weights (He-uniform, as `NetworkParameters`); a few-shot one starts every copy
+    /// from the same weights.
+    public init(space: SearchSpace, seed: UInt64, split: SupernetSplit? = nil) throws {
         self.space = space
+        self.split = split
+        if let split, !space.genes.indices.contains(split.gene) {
+            throw NNError.invalidConfig(file: space.name, key: "supernet.split.gene",
+                                        detail: "\(split.gene) is not a gene of \(space.name) (0..<\(space.genes.count))")
+        }
         var rng = SeededGenerator(seed: seed)
         var keys: [String] = [], layers: [String: SharedLayer] = [:]
         var elasticKernels: [Int] = []
@@ -30,15 +41,45 @@ public final class Supernet: @unchecked Sendable {
                                           transform: transformed ? KernelTransform(kernels: elasticKernels) : nil)
             }
         }
-        self.keys = keys
-        self.layers = layers
+        let copies = split.map { space.genes[$0.gene].choices } ?? 1
+        if copies > 1 {
+            self.keys = (0..<copies).flatMap { c in keys.map { Self.splitKey($0, copy: c) } }
+            self.layers = Dictionary(uniqueKeysWithValues: (0..<copies).flatMap { c in
+                keys.map { (Self.splitKey($0, copy: c), c == 0 ? layers[$0]! : layers[$0]!.clone()) }
+            })
+        } else {
+            self.keys = keys
+            self.layers = layers
+        }
+    }
+
+    /// The key of a layer in copy `copy` of a few-shot supernet.
+    static func splitKey(_ key: String, copy: Int) -> String { "split\(copy)/\(key)" }
+
+    /// Sets of layers: one per choice of the split gene, else one.
+    public var copyCount: Int { split.map { space.genes[$0.gene].choices } ?? 1 }
+
+    /// Copies the first copy's weights, statistics and kernel transforms into every other copy (the split itself).
+    public func copyFirstSplit() {
+        let perCopy = keys.count / copyCount
+        for c in 1..<copyCount {
+            for i in 0..<perCopy { layers[keys[c * perCopy + i]]!.copy(from: layers[keys[i]]!) }
+        }
+    }
+
+    /// The prefix of `arch`'s layers: its split choice's copy once the split is active, else the first copy.
+    private func prefix(_ arch: Architecture) -> (String) -> String {
+        guard let split else { return { $0 } }
+        let copy = splitActive ? max(arch.genes[split.gene], 0) : 0
+        return { Self.splitKey($0, copy: copy) }
     }
 
     /// The subnet of `arch`, with its weights cut from the shared ones.
     public func subnet(_ arch: Architecture) throws -> Subnet {
         let graph = try NetworkGraph(space: space, arch: arch)
         var parameters: [LayerParameters] = [], bindings: [Subnet.Binding?] = []
-        for (layer, key) in zip(graph.layers, SupernetLayout.keys(graph, arch: arch, space: space)) {
+        let prefixed = prefix(arch)
+        for (layer, key) in zip(graph.layers, SupernetLayout.keys(graph, arch: arch, space: space).map { $0.map(prefixed) }) {
             guard let key else {
                 parameters.append(LayerParameters())
                 bindings.append(nil)
@@ -82,10 +123,7 @@ public final class Supernet: @unchecked Sendable {
 
     /// Every buffer that defines the supernet (learned values, running statistics, kernel transforms), in a fixed order.
     public var stateBuffers: [AlignedBuffer] {
-        keys.flatMap { key -> [AlignedBuffer] in
-            let layer = layers[key]!
-            return layer.parameters.allBuffers + (layer.transform?.kernels.dropLast().map { layer.transform!.matrices[$0]! } ?? [])
-        }
+        keys.flatMap { layers[$0]!.stateBuffers }
     }
 
     /// Zeroes every accumulated gradient.

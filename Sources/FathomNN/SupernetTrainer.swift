@@ -27,7 +27,10 @@ public final class SupernetTrainer {
     public let optimizer: SGD
     public let schedule: LearningRateSchedule
     public let stepsPerEpoch: Int
-    public private(set) var step = 0
+    /// The step at which a few-shot supernet splits (nil: one-shot).
+    public let splitStep: Int?
+    /// Steps done; a few-shot supernet's copies are in use once the split step has run.
+    public private(set) var step = 0 { didSet { supernet.splitActive = splitStep.map { step > $0 } ?? false } }
     let pool: ThreadPool
     let recycler = BufferRecycler()
     /// Progressive shrinking's teacher: the full network as it was when the first phase ended.
@@ -46,14 +49,17 @@ public final class SupernetTrainer {
         self.config = config
         self.training = training
         self.fixedArch = fixedArch
-        supernet = try Supernet(space: space, seed: config.training.seed)
-        sampler = fixedArch == nil ? try PathSampler(space: space, method: config.method, randomSubnets: config.randomSubnets) : nil
-        optimizer = SGD(parameters: supernet.optimizerParameters, momentum: Float(config.training.momentum),
-                        nesterov: config.training.nesterov, weightDecay: Float(config.training.weightDecay))
         stepsPerEpoch = training.count / config.training.batch
         guard stepsPerEpoch > 0 else {
             throw NNError.invalidConfig(file: config.file, key: "training.batch", detail: "\(config.training.batch) is larger than the \(training.count) training images")
         }
+        let split = fixedArch == nil ? config.split : nil
+        let stepsPerEpoch = stepsPerEpoch
+        splitStep = split.map { $0.atEpoch * stepsPerEpoch }
+        supernet = try Supernet(space: space, seed: config.training.seed, split: split)
+        sampler = fixedArch == nil ? try PathSampler(space: space, method: config.method, randomSubnets: config.randomSubnets) : nil
+        optimizer = SGD(parameters: supernet.optimizerParameters, momentum: Float(config.training.momentum),
+                        nesterov: config.training.nesterov, weightDecay: Float(config.training.weightDecay))
         schedule = LearningRateSchedule(base: config.training.learningRate, warmupSteps: Int(config.training.warmupEpochs * Double(stepsPerEpoch)),
                                         totalSteps: config.training.epochs * stepsPerEpoch)
         pool = ThreadPool(threadCount: config.training.threads)
@@ -90,6 +96,7 @@ public final class SupernetTrainer {
     /// Runs one step; throws `nonFiniteLoss` (without changing the weights) when the loss is NaN or infinite.
     public func trainStep() throws -> StepResult {
         let batch = config.training.batch, epoch = step / stepsPerEpoch, within = step % stepsPerEpoch
+        if step == splitStep { split() }
         if orderCache?.epoch != epoch { orderCache = (epoch, training.order(epoch: epoch, seed: config.training.seed)) }
         let indices = orderCache!.order[within * batch..<(within + 1) * batch]
         var rng = SeededGenerator(seed: config.training.seed &* 0xD134_2543_DE82_EF95 &+ UInt64(step))
@@ -125,6 +132,18 @@ public final class SupernetTrainer {
         step += 1
         let first = passes[0].result
         return StepResult(step: step, epoch: epoch, loss: first.loss, accuracy: Double(first.correct) / Double(batch), images: batch * paths.count)
+    }
+
+    /// Splits a few-shot supernet: every copy (and its optimizer velocities) starts from the first copy's state.
+    private func split() {
+        supernet.copyFirstSplit()
+        let perCopy = optimizer.velocities.count / supernet.copyCount
+        for c in 1..<supernet.copyCount {
+            for i in 0..<perCopy {
+                optimizer.velocities[c * perCopy + i].baseAddress.update(from: optimizer.velocities[i].baseAddress, count: optimizer.velocities[i].count)
+            }
+        }
+        supernet.splitActive = true
     }
 
     /// One path's forward and backward pass: its subnet (weights copied from the supernet), the network that holds its

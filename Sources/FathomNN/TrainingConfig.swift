@@ -42,6 +42,8 @@ public struct TrainingConfig: Sendable {
     public let randomSubnets: Int
     /// Training batches that re-estimate batch-norm statistics of a drawn subnet before it is evaluated.
     public let recalibrationBatches: Int
+    /// Few-shot splitting of the supernet (`supernet.split`), nil for one-shot training.
+    public let split: SupernetSplit?
     /// The raw bytes, copied into a run directory so that its checkpoint can be read without the original file.
     public let bytes: Foundation.Data
 
@@ -93,11 +95,20 @@ public struct TrainingConfig: Sendable {
             self.method = method
             randomSubnets = try s.int("random_subnets", default: 2, in: 0...64)
             recalibrationBatches = try s.int("recalibration_batches", default: 20, in: 1...100_000)
+            if s.has("split") {
+                let split = try s.object("split")
+                self.split = SupernetSplit(gene: try split.int("gene", in: 0...100_000),
+                                           atEpoch: try split.int("at_epoch", in: 0...(training.epochs - 1)))
+                try split.finish()
+            } else {
+                split = nil
+            }
             try s.finish()
         } else {
             method = .spos
             randomSubnets = 2
             recalibrationBatches = 20
+            split = nil
         }
         try root.finish()
         self.file = file

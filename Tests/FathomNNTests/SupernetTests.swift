@@ -61,6 +61,39 @@ import Testing
         #expect(sideBySide.weights_checksum == inTurn.weights_checksum)
     }
 
+    /// A few-shot supernet split on the first edge after one epoch (12 steps): a run stopped before or after the split
+    /// resumes to the same weights; after the split, cells that differ only in that edge's op no longer share weights.
+    @Test func fewShotSupernetSplitsAndResumes() throws {
+        let task = try SyntheticTask(images: 240, space: try Self.spacePath(false), method: "fairnas", epochs: 2, split: #"{"gene": 0, "at_epoch": 1}"#)
+        let config = try task.config, space = try SearchSpace.load(config.space)
+        #expect(config.split == SupernetSplit(gene: 0, atEpoch: 1))
+        let straight = try train(task, directory: task.folder.appendingPathComponent("straight"))
+        for stop in [6, 12, 14] {
+            let directory = task.folder.appendingPathComponent("resumed\(stop)")
+            let first = try TrainingRun(config: config, space: space, directory: directory)
+            for _ in 0..<stop { _ = try first.trainer.trainStep() }
+            try Checkpoint.save(step: first.trainer.step, buffers: first.trainer.checkpointBuffers, directory: directory)
+            let resumed = try TrainingRun(config: config, space: space, directory: directory)
+            #expect(try resumed.run { _ in }.weights_checksum == straight.weights_checksum, "stopped after \(stop) steps")
+        }
+        let trained = try TrainingRun(config: config, space: space, directory: task.folder.appendingPathComponent("straight")).trainer.supernet
+        let genes = Array(repeating: 3, count: space.genes.count)
+        func stem(_ firstEdge: Int) throws -> [Float] {
+            let parameters = try trained.subnet(Architecture(genes: [firstEdge] + genes.dropFirst())).parameters.layers.first { $0.weights != nil }!
+            return Array(UnsafeBufferPointer(start: parameters.weights!.baseAddress, count: parameters.weights!.count))
+        }
+        #expect(try stem(1) != stem(2))
+        trained.splitActive = false
+        #expect(try stem(1) == stem(2))
+    }
+
+    @Test func aSplitNeedsAGeneOfTheSpaceAndAnEpochBeforeTheLast() throws {
+        let space = try Self.spacePath(false)
+        #expect(throws: (any Error).self) { try SyntheticTask(space: space, method: "fairnas", epochs: 2, split: #"{"gene": 0, "at_epoch": 2}"#).config }
+        let outside = try SyntheticTask(space: space, method: "fairnas", epochs: 2, split: #"{"gene": 6, "at_epoch": 1}"#)
+        #expect { try train(outside) } throws: { "\($0)".contains("supernet.split.gene") }
+    }
+
     @Test func aDamagedCheckpointFallsBackToThePreviousOne() throws {
         let task = try SyntheticTask(images: 120, space: try Self.spacePath(false), epochs: 1)
         let config = try task.config, space = try SearchSpace.load(config.space)

@@ -9,7 +9,7 @@ struct SyntheticTask {
     var configPath: String { folder.appendingPathComponent("config.json").path }
 
     init(images count: Int = 240, size: Int = 6, space: String, method: String = "spos", epochs: Int = 2, batch: Int = 16,
-         threads: Int = 2) throws {
+         threads: Int = 2, split: String? = nil) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-synthetic-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var rng = SeededGenerator(seed: 11)
@@ -30,7 +30,7 @@ struct SyntheticTask {
         try Data("""
         {"fathom": 1, "name": "synthetic", "space": "\(space)",
          "data": {"images": "images.idx", "labels": "labels.idx", "classes": 3, "validation": 48},
-         "supernet": {"method": "\(method)", "recalibration_batches": 4},
+         "supernet": {"method": "\(method)", "recalibration_batches": 4\(split.map { ", \"split\": \($0)" } ?? "")},
          "training": {"epochs": \(epochs), "batch": \(batch), "learning_rate": 0.1, "seed": 5, "threads": \(threads), "checkpoint_every_steps": 3}}
         """.utf8).write(to: URL(fileURLWithPath: configPath))
     }
