@@ -29,6 +29,8 @@ public final class TrainingRun {
         public let seconds: Double
         public let weights_checksum: String
         public let checkpoint: String
+        /// Test-set accuracy of the trained architecture, when asked for (`fathom train --test`).
+        public var test_accuracy: Double?
     }
 
     /// The file holding the folder of the original config (relative data paths resolve against it).
@@ -105,6 +107,16 @@ public final class TrainingRun {
                        arch: trainer.fixedArch.map(trainer.supernet.space.format), accuracy: accuracy, steps: trainer.step,
                        seconds: Date().timeIntervalSince(started), weights_checksum: checksum,
                        checkpoint: directory.appendingPathComponent(Checkpoint.fileName).path)
+    }
+
+    /// The trained architecture's accuracy on the config's test set (final reports only).
+    public func testAccuracy() throws -> Double {
+        guard let arch = trainer.fixedArch else {
+            throw NNError.invalidConfig(file: config.file, key: "(run)", detail: "a supernet has no single test accuracy; score one architecture with `supernet eval --test`")
+        }
+        let subnet = try trainer.supernet.subnet(arch)
+        return SubnetEvaluation.accuracy(graph: subnet.graph, parameters: subnet.parameters, images: try data.test(config),
+                                         pool: ThreadPool(threadCount: config.training.threads))
     }
 
     /// The trained architecture's validation accuracy, or a supernet's mean over 5 seeded connected subnets.

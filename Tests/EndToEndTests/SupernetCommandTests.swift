@@ -17,13 +17,13 @@ import Glibc
         func out(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
         init(method: String = "spos", images: String = "\(SupernetCommandTests.data)/train-images-idx3-ubyte.gz", learningRate: String = "0.05",
-             limit: Int = 400, epochs: Int = 1, batch: Int = 32) throws {
+             limit: Int = 400, epochs: Int = 1, batch: Int = 32, test: Bool = false) throws {
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("fathom-supernet-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try Data("""
             {"fathom": 1, "name": "tiny", "space": "fmnist-cell",
              "data": {"images": "\(images)", "labels": "\(SupernetCommandTests.data)/train-labels-idx1-ubyte.gz", "classes": 10,
-                      "limit": \(limit), "validation": 100},
+                      "limit": \(limit), "validation": 100\(test ? ", \"test_images\": \"\(SupernetCommandTests.data)/t10k-images-idx3-ubyte.gz\", \"test_labels\": \"\(SupernetCommandTests.data)/t10k-labels-idx1-ubyte.gz\"" : "")},
              "supernet": {"method": "\(method)", "recalibration_batches": 2},
              "training": {"epochs": \(epochs), "batch": \(batch), "learning_rate": \(learningRate), "seed": 1, "threads": 2, "checkpoint_every_steps": 2}}
             """.utf8).write(to: URL(fileURLWithPath: config))
@@ -80,6 +80,14 @@ import Glibc
         let trained = try FathomProcess.run(["train", "fmnist-cell", "--arch", Self.arch, "--config", w.config, "--out", w.out("winner"), "--json"])
         #expect(trained.status == 0, "\(trained.stderr)")
         #expect(trained.jsonLines.first?["accuracy"] as? Double != nil)
+        let noTestSet = try FathomProcess.run(["train", "fmnist-cell", "--arch", Self.arch, "--config", w.config, "--out", w.out("winner"), "--test"])
+        #expect(noTestSet.status != 0 && noTestSet.stderr.contains("data.test_images"), "\(noTestSet.stderr)")
+        let withTest = try Workspace(test: true)
+        let tested = try FathomProcess.run(["train", "fmnist-cell", "--arch", Self.arch, "--config", withTest.config, "--out", withTest.out("winner"),
+                                            "--test", "--json"])
+        #expect(tested.status == 0, "\(tested.stderr)")
+        let testAccuracy = tested.jsonLines.first?["test_accuracy"] as? Double ?? -1
+        #expect(testAccuracy > 0.2 && testAccuracy <= 1, "\(tested.stdout)")
         let bench = try FathomProcess.run(["bench", "train", "fmnist-cell", "--arch", Self.arch, "--batch", "8", "--threads", "2", "--steps", "2", "--json"])
         #expect(bench.status == 0, "\(bench.stderr)")
         #expect((bench.jsonLines.first?["images_per_s"] as? Double ?? 0) > 0)

@@ -138,15 +138,16 @@ struct SupernetCommand: ParsableCommand {
     }
 }
 
-/// Runs a training job (`supernet train`, `train`) with a progress line on standard error.
-func train(configPath: String, out: String, space: String?, arch: String?) throws -> TrainingRun.Summary {
+/// Runs a training job (`supernet train`, `train`) with a progress line on standard error; `test` adds the trained
+/// architecture's test-set accuracy.
+func train(configPath: String, out: String, space: String?, arch: String?, test: Bool = false) throws -> TrainingRun.Summary {
     let config = try TrainingConfig(path: configPath)
     let searchSpace = try SearchSpace.load(space ?? config.space)
     let architecture = try arch.map(searchSpace.parse)
     let run = try TrainingRun(config: config, space: searchSpace, directory: URL(fileURLWithPath: out), arch: architecture)
     let interactive = isatty(STDERR_FILENO) == 1
     var lastPrinted = Date.distantPast
-    return try run.run { p in
+    var summary = try run.run { p in
         let now = Date()
         guard p.step == p.totalSteps || now.timeIntervalSince(lastPrinted) >= (interactive ? 0.5 : 10) else { return }
         lastPrinted = now
@@ -155,4 +156,6 @@ func train(configPath: String, out: String, space: String?, arch: String?) throw
         FileHandle.standardError.write(Data((interactive ? "\r\u{1B}[K" + line : line + "\n").utf8))
         if interactive && p.step == p.totalSteps { FileHandle.standardError.write(Data("\n".utf8)) }
     }
+    if test { summary.test_accuracy = try run.testAccuracy() }
+    return summary
 }

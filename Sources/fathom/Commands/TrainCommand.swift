@@ -17,12 +17,14 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "The architecture in the space's canonical string form.") var arch: String
     @Option(help: "The training config (its data and training sections; see experiments/README.md).") var config: String
     @Option(help: "The run directory (created if needed; reused to resume).") var out: String
+    @Flag(help: "Also score the test set named in the config (final reports only).") var test = false
     @Flag(help: "Print the summary as one JSON object.") var json = false
 
     func run() throws {
-        let summary = try train(configPath: config, out: out, space: space, arch: arch)
+        let summary = try train(configPath: config, out: out, space: space, arch: arch, test: test)
         if json { return try printJSONLine(summary) }
-        print(String(format: "%@: validation accuracy %.4f after %d steps in %.0f s; checkpoint %@",
-                     summary.arch ?? arch, summary.accuracy, summary.steps, summary.seconds, summary.checkpoint))
+        print(String(format: "%@: validation accuracy %.4f%@ after %d steps in %.0f s; checkpoint %@",
+                     summary.arch ?? arch, summary.accuracy, summary.test_accuracy.map { String(format: ", test %.4f", $0) } ?? "",
+                     summary.steps, summary.seconds, summary.checkpoint))
     }
 }
