@@ -9,12 +9,8 @@
 # METHOD, default mixture, or help for HELP's predictor: meta-training then takes about 3 minutes)
 set -eu
 cd "$(dirname "$0")/.."
-WORK=${1:-$(mktemp -d /tmp/fathom-predictor-figure.XXXXXX)}
-mkdir -p "$WORK"
-if [ -z "${FATHOM_BIN:-}" ]; then
-    swift build -c release --product fathom >&2
-    FATHOM_BIN=.build/release/fathom
-fi
+FIGURE=fathom-predictor-figure WORKDIR=${1:-}
+. scripts/figure-setup.sh
 THREADS=${THREADS:-1}
 METHOD=${METHOD:-mixture}
 HELP=device-measurements/help/nasbench201/latency.csv

@@ -11,12 +11,8 @@
 # about 15 s, the 6-epoch ground truth about 40 minutes.
 set -eu
 cd "$(dirname "$0")/.."
-WORK=${1:-$(mktemp -d /tmp/fathom-rank-figure.XXXXXX)}
-mkdir -p "$WORK"
-if [ -z "${FATHOM_BIN:-}" ]; then
-    swift build -c release --product fathom >&2
-    FATHOM_BIN=.build/release/fathom
-fi
+FIGURE=fathom-rank-figure WORKDIR=${1:-}
+. scripts/figure-setup.sh
 SUPERNETS=${SUPERNETS:-"fairnas:30 spos:6 spos:30 fairnas:6"}
 STANDALONE_EPOCHS=${STANDALONE_EPOCHS:-6}
 TRUTH="$WORK/truth-e$STANDALONE_EPOCHS.json"

@@ -87,16 +87,12 @@ public struct SupernetRankCheck {
             let name = space.format(arch)
             let shared = try supernet.extractor.score(of: arch)
             let parameters = try NetworkGraph(space: space, arch: arch).liveParameters
-            let row: Row
-            if let known = knownStandalone[name] {
-                row = Row(arch: name, supernet: shared.accuracy, supernet_loss: shared.loss, parameters: parameters, standalone: known.standalone,
-                          standalone_runs: known.standalone_runs)
-            } else {
+            let trained = knownStandalone[name].map { ($0.standalone, $0.standalone_runs) } ?? {
                 let accuracies = runs[unknown.firstIndex(of: arch)!]
-                row = Row(arch: name, supernet: shared.accuracy, supernet_loss: shared.loss, parameters: parameters,
-                          standalone: accuracies.reduce(0, +) / Double(seeds),
-                          standalone_runs: accuracies)
-            }
+                return (accuracies.reduce(0, +) / Double(seeds), accuracies)
+            }()
+            let row = Row(arch: name, supernet: shared.accuracy, supernet_loss: shared.loss, parameters: parameters, standalone: trained.0,
+                          standalone_runs: trained.1)
             rows.append(row)
             progress(index + 1, archs.count, row)
         }
@@ -133,9 +129,7 @@ public struct SupernetRankCheck {
         config.training.threads = 1
         let trainer = try SupernetTrainer(config: config, space: supernet.space, training: supernet.extractor.data.training, fixedArch: arch)
         while trainer.step < trainer.totalSteps { _ = try trainer.trainStep() }
-        let subnet = try trainer.supernet.subnet(arch)
-        return SubnetEvaluation.accuracy(graph: subnet.graph, parameters: subnet.parameters, images: supernet.extractor.data.validation,
-                                         pool: ThreadPool(threadCount: 1))
+        return try trainer.standaloneAccuracy(on: supernet.extractor.data.validation, pool: ThreadPool(threadCount: 1))
     }
 
     /// Mean Kendall τ-b between every pair of seeds' standalone accuracies; nil without two seeds on every row.

@@ -10,6 +10,8 @@ import FathomSpaces
 public final class Supernet: @unchecked Sendable {
     public let space: SearchSpace
     public let split: SupernetSplit?
+    /// Sets of layers: one per choice of the split gene, else one.
+    public let copyCount: Int
     /// Whether architectures use the copy of their split gene's choice (the trainer sets it from the step).
     public var splitActive = false
     /// Shared layers in a fixed order (the order of checkpoints and of the optimizer); a few-shot supernet lists
@@ -26,6 +28,8 @@ public final class Supernet: @unchecked Sendable {
             throw NNError.invalidConfig(file: space.name, key: "supernet.split.gene",
                                         detail: "\(split.gene) is not a gene of \(space.name) (0..<\(space.genes.count))")
         }
+        let copies = split.map { space.genes[$0.gene].choices } ?? 1
+        copyCount = copies
         var rng = SeededGenerator(seed: seed)
         var keys: [String] = [], layers: [String: SharedLayer] = [:]
         var elasticKernels: [Int] = []
@@ -41,7 +45,6 @@ public final class Supernet: @unchecked Sendable {
                                           transform: transformed ? KernelTransform(kernels: elasticKernels) : nil)
             }
         }
-        let copies = split.map { space.genes[$0.gene].choices } ?? 1
         if copies > 1 {
             self.keys = (0..<copies).flatMap { c in keys.map { Self.splitKey($0, copy: c) } }
             self.layers = Dictionary(uniqueKeysWithValues: (0..<copies).flatMap { c in
@@ -56,15 +59,17 @@ public final class Supernet: @unchecked Sendable {
     /// The key of a layer in copy `copy` of a few-shot supernet.
     static func splitKey(_ key: String, copy: Int) -> String { "split\(copy)/\(key)" }
 
-    /// Sets of layers: one per choice of the split gene, else one.
-    public var copyCount: Int { split.map { space.genes[$0.gene].choices } ?? 1 }
-
-    /// Copies the first copy's weights, statistics and kernel transforms into every other copy (the split itself).
-    public func copyFirstSplit() {
-        let perCopy = keys.count / copyCount
-        for c in 1..<copyCount {
-            for i in 0..<perCopy { layers[keys[c * perCopy + i]]!.copy(from: layers[keys[i]]!) }
+    /// Copies the first copy's weights, statistics and kernel transforms into every other copy (the split itself),
+    /// and likewise the optimizer's `velocities`, which follow `optimizerParameters` (so the same copy-major order).
+    public func copyFirstSplit(velocities: [AlignedBuffer]) {
+        func spread<T>(_ items: [T], _ copy: (_ destination: T, _ source: T) -> Void) {
+            let perCopy = items.count / copyCount
+            for c in 1..<copyCount {
+                for i in 0..<perCopy { copy(items[c * perCopy + i], items[i]) }
+            }
         }
+        spread(keys.map { layers[$0]! }) { $0.copy(from: $1) }
+        spread(velocities) { $0.baseAddress.update(from: $1.baseAddress, count: $1.count) }
     }
 
     /// The prefix of `arch`'s layers: its split choice's copy once the split is active, else the first copy.

@@ -136,14 +136,18 @@ public final class SupernetTrainer {
 
     /// Splits a few-shot supernet: every copy (and its optimizer velocities) starts from the first copy's state.
     private func split() {
-        supernet.copyFirstSplit()
-        let perCopy = optimizer.velocities.count / supernet.copyCount
-        for c in 1..<supernet.copyCount {
-            for i in 0..<perCopy {
-                optimizer.velocities[c * perCopy + i].baseAddress.update(from: optimizer.velocities[i].baseAddress, count: optimizer.velocities[i].count)
-            }
-        }
+        supernet.copyFirstSplit(velocities: optimizer.velocities)
         supernet.splitActive = true
+    }
+
+    /// Accuracy on `images` of the architecture this trainer trains alone (`fixedArch`), with its own batch-norm
+    /// statistics; a supernet has no single accuracy (score one architecture with a `SubnetExtractor`).
+    public func standaloneAccuracy(on images: Dataset, pool: ThreadPool) throws -> Double {
+        guard let fixedArch else {
+            throw NNError.invalidConfig(file: config.file, key: "(run)", detail: "a supernet has no single accuracy; score one architecture with `supernet eval`")
+        }
+        let subnet = try supernet.subnet(fixedArch)
+        return SubnetEvaluation.accuracy(graph: subnet.graph, parameters: subnet.parameters, images: images, pool: pool)
     }
 
     /// One path's forward and backward pass: its subnet (weights copied from the supernet), the network that holds its

@@ -111,22 +111,14 @@ public final class TrainingRun {
 
     /// The trained architecture's accuracy on the config's test set (final reports only).
     public func testAccuracy() throws -> Double {
-        guard let arch = trainer.fixedArch else {
-            throw NNError.invalidConfig(file: config.file, key: "(run)", detail: "a supernet has no single test accuracy; score one architecture with `supernet eval --test`")
-        }
-        let subnet = try trainer.supernet.subnet(arch)
-        return SubnetEvaluation.accuracy(graph: subnet.graph, parameters: subnet.parameters, images: try data.test(config),
-                                         pool: ThreadPool(threadCount: config.training.threads))
+        try trainer.standaloneAccuracy(on: try data.test(config), pool: ThreadPool(threadCount: config.training.threads))
     }
 
     /// The trained architecture's validation accuracy, or a supernet's mean over 5 seeded connected subnets.
     private func validationAccuracy() throws -> Double {
         let extractor = SubnetExtractor(supernet: trainer.supernet, data: data, recalibrationBatches: config.recalibrationBatches,
                                         batch: config.training.batch, threads: config.training.threads)
-        if let arch = trainer.fixedArch {
-            let subnet = try trainer.supernet.subnet(arch)
-            return SubnetEvaluation.accuracy(graph: subnet.graph, parameters: subnet.parameters, images: data.validation, pool: extractor.pool)
-        }
+        if trainer.fixedArch != nil { return try trainer.standaloneAccuracy(on: data.validation, pool: extractor.pool) }
         let archs = SupernetSampling.connected(trainer.supernet.space, count: 5, seed: 1)
         return try archs.reduce(0) { $0 + (try extractor.accuracy(of: $1)) } / Double(archs.count)
     }
