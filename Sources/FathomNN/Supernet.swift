@@ -20,14 +20,11 @@ public final class Supernet: @unchecked Sendable {
     let layers: [String: SharedLayer]
 
     /// A supernet with seeded initial weights (He-uniform, as `NetworkParameters`); a few-shot one starts every copy
-    /// from the same weights.
+    /// from the same weights (its split gene must be one of the space's: the trainer checks the config).
     public init(space: SearchSpace, seed: UInt64, split: SupernetSplit? = nil) throws {
         self.space = space
         self.split = split
-        if let split, !space.genes.indices.contains(split.gene) {
-            throw NNError.invalidConfig(file: space.name, key: "supernet.split.gene",
-                                        detail: "\(split.gene) is not a gene of \(space.name) (0..<\(space.genes.count))")
-        }
+        precondition(split.map { space.genes.indices.contains($0.gene) } ?? true, "the split gene must be a gene of the space")
         let copies = split.map { space.genes[$0.gene].choices } ?? 1
         copyCount = copies
         var rng = SeededGenerator(seed: seed)

@@ -54,6 +54,10 @@ public final class SupernetTrainer {
             throw NNError.invalidConfig(file: config.file, key: "training.batch", detail: "\(config.training.batch) is larger than the \(training.count) training images")
         }
         let split = fixedArch == nil ? config.split : nil
+        if let split, !space.genes.indices.contains(split.gene) {
+            throw NNError.invalidConfig(file: config.file, key: "supernet.split.gene",
+                                        detail: "\(split.gene) is not a gene of \(space.name) (0..<\(space.genes.count))")
+        }
         let stepsPerEpoch = stepsPerEpoch
         splitStep = split.map { $0.atEpoch * stepsPerEpoch }
         supernet = try Supernet(space: space, seed: config.training.seed, split: split)
