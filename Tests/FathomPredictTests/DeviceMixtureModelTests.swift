@@ -43,40 +43,56 @@ import Testing
     }
 
     /// The dual form the model computes (an n×n system) against the primal posterior of the same regression,
-    /// `β = (ΦᵀΦ/σ² + S⁻¹)⁻¹ (Φᵀy/σ² + S⁻¹m)`, and its evidence against a Gaussian log-density computed by elimination.
+    /// `β = (ΦᵀΦ/σ² + S⁻¹)⁻¹ (Φᵀy/σ² + S⁻¹m)` with the corrections' prior covariance `τ²I + s²C` (`C` the known
+    /// devices' spread), and its evidence against a Gaussian log-density computed by elimination.
     @Test func bayesianRegressionMatchesThePrimalFormulas() throws {
         let (data, _) = try problem()
-        let model = try DeviceMixtureModel(data: data, devices: ["a"])
+        let model = try DeviceMixtureModel(data: data, devices: ["a", "b", "c"])
         let rows = [3, 17, 40, 41, 90, 120, 150]
         let x = rows.map(data.encoding), targets = [1.2, 0.7, 1.9, 1.1, 0.4, 1.6, 0.9]
         let f = x.map(model.bases[0].value)
-        let (correction, noise) = (0.05, 0.01)
+        let prior = DeviceMixtureModel.CorrectionPrior(correction: 0.05, populationScale: 0.5, noise: 0.01)
+        let noise = prior.noise
         let gram = x.map { a in x.map { b in zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } } }
-        let fit = model.fit(basis: f, targets: targets, gram: gram, correction: correction, noise: noise)
+        let population = DeviceMixtureModel.PopulationSpread(bases: model.bases.map(\.weights), encodings: x)
+        let correctionCovariance = prior.covariance(gram: gram, populationGram: population.gram)
+        let fit = model.fit(basis: f, targets: targets, correctionCovariance: correctionCovariance, noise: noise)
 
-        // Primal: Φ = [1, f, X], prior mean [0, 1, 0…], prior variances [σa², σb², τ²…].
-        let width = 2 + x[0].count
+        // Primal: Φ = [1, f, X], prior mean [0, 1, 0…], prior covariance diag(σa², σb²) ⊕ (τ²I + s²C), C computed
+        // here directly from the bases as Σ_k (w_k − w̄)(w_k − w̄)ᵀ / K.
+        let choices = x[0].count, width = 2 + choices
         let phi = zip(f, x).map { [1, $0] + $1 }
-        let priorVariance = [model.settings.offsetVariance, model.settings.stretchVariance] + Array(repeating: correction * correction, count: x[0].count)
-        let priorMean = [0.0, 1] + Array(repeating: 0.0, count: x[0].count)
-        var precision = [Double](repeating: 0, count: width * width), right = [Double](repeating: 0, count: width)
+        let mean = (0..<choices).map { i in model.bases.reduce(0) { $0 + $1.weights[i] } / Double(model.bases.count) }
+        var priorCovariance = [Double](repeating: 0, count: width * width)
+        priorCovariance[0] = model.settings.offsetVariance
+        priorCovariance[width + 1] = model.settings.stretchVariance
+        for i in 0..<choices {
+            for j in 0..<choices {
+                let spread = model.bases.reduce(0) { $0 + ($1.weights[i] - mean[i]) * ($1.weights[j] - mean[j]) } / Double(model.bases.count)
+                priorCovariance[(2 + i) * width + 2 + j] = prior.populationScale * prior.populationScale * spread + (i == j ? prior.correction * prior.correction : 0)
+            }
+        }
+        let priorFactor = try #require(CholeskyFactor(priorCovariance, order: width))
+        let priorMean = [0.0, 1] + Array(repeating: 0.0, count: choices)
+        var precision = [Double](repeating: 0, count: width * width)
+        var right = priorFactor.solve(priorMean)
         for i in 0..<width {
-            for j in 0..<width { precision[i * width + j] = zip(phi, phi).reduce(0) { $0 + $1.0[i] * $1.1[j] } / noise }
-            precision[i * width + i] += 1 / priorVariance[i]
-            right[i] = zip(phi, targets).reduce(0) { $0 + $1.0[i] * $1.1 } / noise + priorMean[i] / priorVariance[i]
+            var unit = [Double](repeating: 0, count: width)
+            unit[i] = 1
+            let column = priorFactor.solve(unit)
+            for j in 0..<width { precision[j * width + i] = zip(phi, phi).reduce(0) { $0 + $1.0[i] * $1.1[j] } / noise + column[j] }
+            right[i] += zip(phi, targets).reduce(0) { $0 + $1.0[i] * $1.1 } / noise
         }
         let beta = try #require(CholeskyFactor(precision, order: width)).solve(right)
-        #expect(abs(beta[0] - fit.offset) < 1e-8)
-        #expect(abs(beta[1] - fit.stretch) < 1e-8)
-        for i in 0..<x[0].count {
-            let dual = correction * correction * zip(x, fit.dual).reduce(0) { $0 + $1.0[i] * $1.1 }
-            #expect(abs(beta[2 + i] - dual) < 1e-8)
-        }
+        #expect(abs(beta[0] - fit.offset) < 1e-7)
+        #expect(abs(beta[1] - fit.stretch) < 1e-7)
+        let correction = prior.correctionMean(encodings: x, dual: fit.dual, population: population, width: choices)
+        for i in 0..<choices { #expect(abs(beta[2 + i] - correction[i]) < 1e-7) }
 
         // Evidence: −½ rᵀK⁻¹r − ½ log det K, by Gaussian elimination with partial pivoting.
         let n = rows.count
         var k = (0..<n).map { i in (0..<n).map { j in
-            model.settings.offsetVariance + model.settings.stretchVariance * f[i] * f[j] + correction * correction * gram[i][j] + (i == j ? noise : 0)
+            model.settings.offsetVariance + model.settings.stretchVariance * f[i] * f[j] + correctionCovariance[i][j] + (i == j ? noise : 0)
         } }
         var r = zip(targets, f).map { $0 - $1 }
         let residual = r
@@ -98,6 +114,44 @@ import Testing
         }
         let evidence = -0.5 * (zip(residual, solution).reduce(0) { $0 + $1.0 * $1.1 } + logDeterminant)
         #expect(abs(evidence - fit.logEvidence) < 1e-8 * max(1, abs(evidence)))
+    }
+
+    /// Known devices that differ from one another along one direction of per-op costs (`base + c·v`), and a new
+    /// device further along it: the population term fits it, and leaving each known device out shows that.
+    @Test func correctionsAlongTheKnownDevicesSpreadAreChosenWhereTheyRankBetter() throws {
+        let space = try SearchSpace.load("nasbench201")
+        let archs = space.sample(count: 300, seed: 5)
+        let base = [0.0, 0.2, 1.0, 1.5, 0.4], direction = [0.0, 0.4, -0.3, 0.8, -0.2]
+        let spreads = ["d0": 0.0, "d1": 0.5, "d2": 1.0, "d3": 1.5, "new": 3.0]
+        let devices = spreads.keys.sorted()
+        var csv = "arch_index,arch_string,\(devices.joined(separator: ","))\n"
+        for (index, arch) in archs.enumerated() {
+            let values = devices.map { device in arch.genes.reduce(1.0) { $0 + base[$1] + spreads[device]! * direction[$1] } }
+            csv += "\(index),\(space.format(arch)),\(values.map { String($0) }.joined(separator: ","))\n"
+        }
+        let table = try LatencyTable(csvText: csv, name: "spread.csv")
+        let split = HELPProtocol(space: .nasbench201).with(pool: 0..<200, queries: 200..<300)
+        let data = try MetaLearningData(table: table, space: space, split: split, referenceArchIndices: Array(0..<10))
+        let known = ["d0", "d1", "d2", "d3"]
+        let model = try DeviceMixtureModel(data: data, devices: known)
+        #expect(model.settings.populationScales == DeviceMixtureModel.Settings().populationScales)
+        var independentSettings = DeviceMixtureModel.Settings()
+        independentSettings.populationScales = [0]
+        let independent = try DeviceMixtureModel(data: data, devices: known, settings: independentSettings)
+        let withSpread = try MetaEvaluation.evaluate(model, data: data, device: "new", numSamples: 10, seed: 0)
+        let without = try MetaEvaluation.evaluate(independent, data: data, device: "new", numSamples: 10, seed: 0)
+        #expect(withSpread.mape < without.mape, "MAPE \(withSpread.mape) with the spread, \(without.mape) without")
+        #expect(withSpread.mape < 0.02)
+    }
+
+    /// A model file written before ``DeviceMixtureModel/Settings/populationScales`` existed reads as the model it was.
+    @Test func settingsWithoutPopulationScalesReadAsIndependentCorrections() throws {
+        let encoded = try JSONEncoder().encode(DeviceMixtureModel.Settings())
+        var object = try #require(JSONSerialization.jsonObject(with: encoded) as? [String: Any])
+        object["populationScales"] = nil
+        let settings = try JSONDecoder().decode(DeviceMixtureModel.Settings.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(settings.populationScales == [0])
+        #expect(settings.corrections == DeviceMixtureModel.Settings().corrections)
     }
 
     @Test func adaptedModelFilesRoundTrip() throws {
