@@ -52,6 +52,13 @@ public struct AdaptedMixturePredictor: LatencyPredictor {
         }
     }
 
+    /// The mixture's predictive standard deviation (``DeviceMixtureModel/Adaptation/spread(_:)``).
+    public func predictSpread(_ archs: [Architecture]) throws -> [Double]? {
+        DeadLayerContext.executed(archs, space: space, dropsDeadLayers: model.dropsDeadLayers).map {
+            adaptation.spread(space.choiceOneHot($0))
+        }
+    }
+
     /// The known devices by posterior weight, heaviest first.
     public var closestDevices: [(device: String, weight: Double)] {
         zip(model.meta.bases.map(\.device), adaptation.deviceWeights).sorted { $0.1 > $1.1 }.map { ($0.0, $0.1) }

@@ -14,6 +14,8 @@ extension DeviceMixtureModel {
         public let noiseVariance: Double
         /// Each known device's posterior weight, in ``DeviceMixtureModel/bases`` order.
         public let deviceWeights: [Double]
+        /// What ``spread(_:)`` reads.
+        let posterior: Posterior
 
         /// The latency in ms at an encoding.
         public func latency(_ encoding: [Double]) -> Double {
@@ -58,13 +60,19 @@ extension DeviceMixtureModel {
             for i in 0..<width { weights[i] += share * (fit.stretch * basis.weights[i] + correction[i]) }
             bias += share * (fit.offset + fit.stretch * basis.bias)
         }
+        let components = zip(zip(bases, best.fits), deviceWeights).compactMap { pair, share -> Adaptation.Posterior.Component? in
+            guard share > 1e-9, let factor = pair.1.factor else { return nil }
+            return Adaptation.Posterior.Component(share: share, basis: pair.0, factor: factor, dual: pair.1.dual)
+        }
         return Adaptation(scale: scale, weights: weights, bias: bias, correction: best.prior.correction,
-                          populationScale: best.prior.populationScale, noiseVariance: best.prior.noise, deviceWeights: deviceWeights)
+                          populationScale: best.prior.populationScale, noiseVariance: best.prior.noise, deviceWeights: deviceWeights,
+                          posterior: Adaptation.Posterior(encodings: encodings, population: population, prior: best.prior, components: components,
+                                               settings: settings))
     }
 
     /// How the known devices' per-choice costs spread: the deviations `D` of the bases' weights from their mean,
     /// so that their covariance is `C = DᵀD / K`, seen through the measured encodings `X`.
-    struct PopulationSpread {
+    struct PopulationSpread: Sendable, Equatable {
         /// `K × width`, one row per basis.
         let deviations: [[Double]]
         /// `X·Dᵀ`: one row per measurement, one column per basis.
@@ -96,7 +104,7 @@ extension DeviceMixtureModel {
 
     /// One point of the hyper-parameter grid: the prior of the per-choice corrections `δ ~ N(0, τ² I + s² C)` and
     /// the noise variance.
-    struct CorrectionPrior {
+    struct CorrectionPrior: Sendable, Equatable {
         let correction: Double
         let populationScale: Double
         let noise: Double
@@ -131,6 +139,8 @@ extension DeviceMixtureModel {
         /// The posterior means of `a` and `b`.
         let offset: Double
         let stretch: Double
+        /// The Cholesky factor of `K` (nil when `K` was not positive definite).
+        var factor: CholeskyFactor?
     }
 
     /// The regression `targets = a + b·f + δ·x + noise` with `f` the basis's values: the marginal covariance
@@ -153,7 +163,7 @@ extension DeviceMixtureModel {
         let dual = factor.solve(residual)
         return ComponentFit(logEvidence: -0.5 * (Self.dot(residual, dual) + factor.logDeterminant), dual: dual,
                             offset: settings.offsetVariance * dual.reduce(0, +),
-                            stretch: 1 + settings.stretchVariance * Self.dot(f, dual))
+                            stretch: 1 + settings.stretchVariance * Self.dot(f, dual), factor: factor)
     }
 
     /// `log(mean(exp(values)))`, computed without overflow.

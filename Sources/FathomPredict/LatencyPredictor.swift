@@ -20,6 +20,13 @@ public protocol LatencyPredictor: Sendable {
     init(model: Model, space: SearchSpace) throws
     /// The latency in ms of each architecture.
     func predict(_ archs: [Architecture]) throws -> [Double]
+    /// The standard deviation (ms) of each architecture's measured latency around the prediction, for predictors
+    /// that know their own uncertainty; nil for the others.
+    func predictSpread(_ archs: [Architecture]) throws -> [Double]?
+}
+
+extension LatencyPredictor {
+    public func predictSpread(_ archs: [Architecture]) throws -> [Double]? { nil }
 }
 
 /// Reading and writing predictor model files.

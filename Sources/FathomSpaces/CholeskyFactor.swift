@@ -2,7 +2,7 @@ import Foundation
 
 /// The Cholesky factor `L` (`A = L Lᵀ`) of a symmetric positive-definite matrix, for the small dense systems of
 /// ridge regressions and Gaussian evidences (search's surrogates, the latency predictors' Bayesian heads).
-public struct CholeskyFactor: Sendable {
+public struct CholeskyFactor: Sendable, Equatable {
     /// The order of the matrix.
     public let order: Int
     /// `L`, row-major `order × order` (the upper triangle is left as the input had it and never read).

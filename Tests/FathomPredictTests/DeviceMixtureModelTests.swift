@@ -58,36 +58,11 @@ import Testing
         let correctionCovariance = prior.covariance(gram: gram, populationGram: population.gram)
         let fit = model.fit(basis: f, targets: targets, correctionCovariance: correctionCovariance, noise: noise)
 
-        // Primal: Φ = [1, f, X], prior mean [0, 1, 0…], prior covariance diag(σa², σb²) ⊕ (τ²I + s²C), C computed
-        // here directly from the bases as Σ_k (w_k − w̄)(w_k − w̄)ᵀ / K.
-        let choices = x[0].count, width = 2 + choices
-        let phi = zip(f, x).map { [1, $0] + $1 }
-        let mean = (0..<choices).map { i in model.bases.reduce(0) { $0 + $1.weights[i] } / Double(model.bases.count) }
-        var priorCovariance = [Double](repeating: 0, count: width * width)
-        priorCovariance[0] = model.settings.offsetVariance
-        priorCovariance[width + 1] = model.settings.stretchVariance
-        for i in 0..<choices {
-            for j in 0..<choices {
-                let spread = model.bases.reduce(0) { $0 + ($1.weights[i] - mean[i]) * ($1.weights[j] - mean[j]) } / Double(model.bases.count)
-                priorCovariance[(2 + i) * width + 2 + j] = prior.populationScale * prior.populationScale * spread + (i == j ? prior.correction * prior.correction : 0)
-            }
-        }
-        let priorFactor = try #require(CholeskyFactor(priorCovariance, order: width))
-        let priorMean = [0.0, 1] + Array(repeating: 0.0, count: choices)
-        var precision = [Double](repeating: 0, count: width * width)
-        var right = priorFactor.solve(priorMean)
-        for i in 0..<width {
-            var unit = [Double](repeating: 0, count: width)
-            unit[i] = 1
-            let column = priorFactor.solve(unit)
-            for j in 0..<width { precision[j * width + i] = zip(phi, phi).reduce(0) { $0 + $1.0[i] * $1.1[j] } / noise + column[j] }
-            right[i] += zip(phi, targets).reduce(0) { $0 + $1.0[i] * $1.1 } / noise
-        }
-        let beta = try #require(CholeskyFactor(precision, order: width)).solve(right)
+        let (beta, _) = try Self.primalPosterior(model: model, basis: model.bases[0], encodings: x, targets: targets, prior: prior)
         #expect(abs(beta[0] - fit.offset) < 1e-7)
         #expect(abs(beta[1] - fit.stretch) < 1e-7)
-        let correction = prior.correctionMean(encodings: x, dual: fit.dual, population: population, width: choices)
-        for i in 0..<choices { #expect(abs(beta[2 + i] - correction[i]) < 1e-7) }
+        let correction = prior.correctionMean(encodings: x, dual: fit.dual, population: population, width: x[0].count)
+        for i in 0..<x[0].count { #expect(abs(beta[2 + i] - correction[i]) < 1e-7) }
 
         // Evidence: −½ rᵀK⁻¹r − ½ log det K, by Gaussian elimination with partial pivoting.
         let n = rows.count
@@ -152,6 +127,68 @@ import Testing
         let settings = try JSONDecoder().decode(DeviceMixtureModel.Settings.self, from: JSONSerialization.data(withJSONObject: object))
         #expect(settings.populationScales == [0])
         #expect(settings.corrections == DeviceMixtureModel.Settings().corrections)
+    }
+
+    /// The posterior of `targets = a + b·f + δ·x + noise` for one basis, in the primal form: `Φ = [1, f, X]`, prior mean
+    /// `[0, 1, 0…]`, prior covariance `diag(σa², σb²) ⊕ (τ²I + s²C)` with `C = Σ_k (w_k − w̄)(w_k − w̄)ᵀ / K` computed
+    /// here directly from the bases; the posterior mean `(ΦᵀΦ/σ² + S⁻¹)⁻¹ (Φᵀy/σ² + S⁻¹m)` and that inverse
+    /// (row-major), the posterior covariance.
+    static func primalPosterior(model: DeviceMixtureModel, basis: DeviceMixtureModel.Basis, encodings x: [[Double]], targets: [Double],
+                                prior: DeviceMixtureModel.CorrectionPrior) throws -> (mean: [Double], covariance: [Double]) {
+        let choices = x[0].count, width = 2 + choices
+        let phi = x.map { [1, basis.value($0)] + $0 }
+        let mean = (0..<choices).map { i in model.bases.reduce(0) { $0 + $1.weights[i] } / Double(model.bases.count) }
+        var priorCovariance = [Double](repeating: 0, count: width * width)
+        priorCovariance[0] = model.settings.offsetVariance
+        priorCovariance[width + 1] = model.settings.stretchVariance
+        for i in 0..<choices {
+            for j in 0..<choices {
+                let spread = model.bases.reduce(0) { $0 + ($1.weights[i] - mean[i]) * ($1.weights[j] - mean[j]) } / Double(model.bases.count)
+                priorCovariance[(2 + i) * width + 2 + j] = prior.populationScale * prior.populationScale * spread + (i == j ? prior.correction * prior.correction : 0)
+            }
+        }
+        func unit(_ i: Int) -> [Double] { (0..<width).map { $0 == i ? 1 : 0 } }
+        let priorFactor = try #require(CholeskyFactor(priorCovariance, order: width))
+        var precision = [Double](repeating: 0, count: width * width)
+        var right = priorFactor.solve([0.0, 1] + Array(repeating: 0.0, count: choices))
+        for i in 0..<width {
+            let column = priorFactor.solve(unit(i))
+            for j in 0..<width { precision[j * width + i] = zip(phi, phi).reduce(0) { $0 + $1.0[i] * $1.1[j] } / prior.noise + column[j] }
+            right[i] += zip(phi, targets).reduce(0) { $0 + $1.0[i] * $1.1 } / prior.noise
+        }
+        let posterior = try #require(CholeskyFactor(precision, order: width))
+        return (posterior.solve(right), (0..<width).flatMap { posterior.solve(unit($0)) })
+    }
+
+    /// The predictive spread against the primal posterior: each component's `φ*ᵀ S φ* + σ²` around `φ*ᵀβ`
+    /// (`φ* = [1, f(x*), x*]`), mixed with the adaptation's device weights.
+    @Test func spreadMatchesTheMixtureOfPrimalPredictiveVariances() throws {
+        let (data, _) = try problem()
+        let prior = DeviceMixtureModel.CorrectionPrior(correction: 0.05, populationScale: 0.5, noise: 0.01)
+        var settings = DeviceMixtureModel.Settings()
+        (settings.corrections, settings.populationScales, settings.noiseVariances) = ([prior.correction], [prior.populationScale], [prior.noise])
+        let known = try DeviceMixtureModel(data: data, devices: ["a", "b", "c"])
+        let model = DeviceMixtureModel(settings: settings, references: known.references, bases: known.bases)
+        let latencies = try data.table.latencies(device: "new")
+        let rows = [3, 17, 40, 41, 90, 120, 150]
+        let x = rows.map(data.encoding)
+        let adaptation = try model.adapt(encodings: x, latencies: rows.map { latencies[$0] }, device: "new")
+        let targets = rows.map { latencies[$0] / adaptation.scale }
+        let posteriors = try model.bases.map { try Self.primalPosterior(model: model, basis: $0, encodings: x, targets: targets, prior: prior) }
+        for query in [5, 60, 210] {
+            let encoding = data.encoding(row: query)
+            var mean = 0.0, secondMoment = 0.0
+            for ((basis, posterior), share) in zip(zip(model.bases, posteriors), adaptation.deviceWeights) {
+                let phi = [1, basis.value(encoding)] + encoding
+                let componentMean = DeviceMixtureModel.dot(phi, posterior.mean)
+                let variance = phi.indices.reduce(0) { total, i in total + phi[i] * DeviceMixtureModel.dot(Array(posterior.covariance[i * phi.count..<(i + 1) * phi.count]), phi) } + prior.noise
+                mean += share * componentMean
+                secondMoment += share * (variance + componentMean * componentMean)
+            }
+            let expected = adaptation.scale * (secondMoment - mean * mean).squareRoot()
+            #expect(abs(adaptation.latency(encoding) - adaptation.scale * mean) < 1e-6 * adaptation.scale)
+            #expect(abs(adaptation.spread(encoding) - expected) < 1e-6 * expected, "row \(query): \(adaptation.spread(encoding)) against \(expected)")
+        }
     }
 
     @Test func adaptedModelFilesRoundTrip() throws {
