@@ -25,9 +25,10 @@ public struct ExperimentConfig: Sendable {
     public let adaptSamples: Int
     /// `latency.verify`: the ground truth that verifies the answer (nil: ``SourceFactory/verificationSource(_:latency:)``'s default).
     public let verifySource: String?
-    /// `latency.borderline`: with a predictor (`predictor:` or `adapt`), predictions within this fraction of the budget
-    /// are checked on the verification ground truth during the search (``BorderlineCheckedLatencySource``).
-    public let borderline: Double?
+    /// `latency.borderline` (a fraction of the budget) or `latency.borderline_spread` (a number of the prediction's
+    /// standard deviations): with a predictor (`predictor:` or `adapt`), predictions this near the budget are checked
+    /// on the verification ground truth during the search (``BorderlineCheckedLatencySource``).
+    public let borderline: BorderlineCheckedLatencySource.Band?
     /// `latency.agent`, `latency.batch`, `latency.threads`: where and how `measure` times (nil threads: all cores).
     public let agentCommand: String?
     public let batch: Int
@@ -86,7 +87,7 @@ public struct ExperimentConfig: Sendable {
             accuracy = check { try Self.readAccuracy(section, space: space, directory: directory, source: source) }
             _ = check { try section.finish() }
         }
-        var latency: (source: String?, adapt: String?)?, samples: Int?, verify: String??, borderline: Double??, agent: String??, batch: Int?, threads: Int??
+        var latency: (source: String?, adapt: String?)?, samples: Int?, verify: String??, borderline: BorderlineCheckedLatencySource.Band??, agent: String??, batch: Int?, threads: Int??
         if let section = check({ try root.object("latency") }) {
             latency = check { () throws -> (String?, String?) in
                 switch (section.has("source"), section.has("adapt")) {
@@ -106,16 +107,22 @@ public struct ExperimentConfig: Sendable {
                 return try section.int("samples", default: 10, in: 2...10_000)
             }
             verify = check { section.has("verify") ? try source(section, "verify", kinds: ["table", "measure"], allowed: "measure or table:PATH:COLUMN") : nil }
-            borderline = check { () throws -> Double? in
-                guard section.has("borderline") else { return nil }
+            borderline = check { () throws -> BorderlineCheckedLatencySource.Band? in
+                let keys = ["borderline", "borderline_spread"].filter(section.has)
+                guard let key = keys.first else { return nil }
+                guard keys.count == 1 else {
+                    throw SpaceError.invalidValue(file: section.file, key: section.path + ".borderline_spread",
+                                                  expected: "no value beside latency.borderline (one band or the other)", got: "both")
+                }
                 let predicted = section.has("adapt") || (try? section.string("source"))?.hasPrefix("predictor:") == true
                 guard predicted else {
-                    throw SpaceError.invalidValue(file: section.file, key: section.path + ".borderline",
+                    throw SpaceError.invalidValue(file: section.file, key: section.path + "." + key,
                                                   expected: "no value unless the latency is a predictor (predictor:MODEL.json or adapt)", got: "a value")
                 }
-                let value = try section.positiveDouble("borderline")
+                let value = try section.positiveDouble(key)
+                if key == "borderline_spread" { return .spreads(value) }
                 guard value < 1 else { throw section.mismatch("borderline", "a fraction of the budget below 1", .number(value)) }
-                return value
+                return .fraction(value)
             }
             agent = check { try section.optionalString("agent") }
             batch = check { try section.int("batch", default: 1, in: 1...4096) }

@@ -35,6 +35,6 @@ public struct PredictorLatencySource: LatencySource {
         guard let ms = try predictor.predict([arch]).first, ms.isFinite else {
             throw ExperimentError.unsupportedSource(option: "--latency", value: id, reason: "the model predicted no finite latency for this architecture")
         }
-        return LatencyEstimate(ms: ms, origin: .predicted(model: modelName))
+        return LatencyEstimate(ms: ms, origin: .predicted(model: modelName), spreadMs: try predictor.predictSpread([arch])?.first)
     }
 }

@@ -28,7 +28,7 @@ public struct SearchBenchmark {
         public let meanQueriesToOracle: Double?
         /// Mean latency evaluations per search.
         public let meanLatencyEvaluations: Double
-        /// Mean borderline predictions checked on the table per search (``SearchBenchmark/borderlineBand``), 0 without.
+        /// Mean borderline predictions checked on the table per search (``SearchBenchmark/borderline``), 0 without.
         public let meanChecks: Double
         /// Mean microseconds per accuracy query spent in the search (strategy logic plus table look-ups).
         public let microsecondsPerQuery: Double
@@ -46,9 +46,9 @@ public struct SearchBenchmark {
     /// The latency the strategies search on for a device, when not the device's table (a predictor, say); the answer
     /// is then verified on the table (``AnswerVerifier``) and replaced if over budget, as a real search verifies by measurement.
     public var searchLatency: ((_ device: String) throws -> any LatencySource)?
-    /// With ``searchLatency``: predictions within this fraction of the budget are checked on the table
+    /// With ``searchLatency``: predictions this near the budget are checked on the table
     /// (``BorderlineCheckedLatencySource``), as a search would measure them.
-    public var borderlineBand: Double?
+    public var borderline: BorderlineCheckedLatencySource.Band?
     /// The most borderline checks per search.
     public var borderlineMaxChecks = Int.max
 
@@ -93,7 +93,7 @@ public struct SearchBenchmark {
         for seed in 0..<seeds {
             let request = SearchRequest(space: space, latencyBudgetMs: budgetMs, queries: queries, seed: UInt64(seed))
             let start = Date()
-            let checked = borderlineBand.map { BorderlineCheckedLatencySource(predicted: searched, truth: table, budgetMs: budgetMs, band: $0,
+            let checked = borderline.map { BorderlineCheckedLatencySource(predicted: searched, truth: table, budgetMs: budgetMs, band: $0,
                                                                                  maxChecks: borderlineMaxChecks) }
             let result = try strategy.search(request, accuracy: accuracy, latency: checked ?? searched)
             seconds += Date().timeIntervalSince(start)

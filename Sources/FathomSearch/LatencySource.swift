@@ -32,11 +32,14 @@ public struct LatencyEstimate: Hashable, Sendable {
     /// The latency in milliseconds (the median for a measurement).
     public var ms: Double
     public var origin: Origin
+    /// For a prediction whose model knows its uncertainty: the standard deviation (ms) of a measurement around `ms`.
+    public var spreadMs: Double?
 
-    /// Pairs a latency with its origin.
-    public init(ms: Double, origin: Origin) {
+    /// Pairs a latency with its origin (and, for a prediction, its spread).
+    public init(ms: Double, origin: Origin, spreadMs: Double? = nil) {
         self.ms = ms
         self.origin = origin
+        self.spreadMs = spreadMs
     }
 
     /// The figure a strict budget compares: a measurement's upper confidence bound, otherwise `ms`.

@@ -193,6 +193,9 @@ import FoundationXML
         let refused = try Workspace(Self.config(extra: "").replacingOccurrences(of: "latency.csv:silver_4114\"}", with: "latency.csv:silver_4114\", \"borderline\": 0.1}"))
         let refusal = try refused.run()
         #expect(refusal.status != 0 && refusal.stderr.contains("latency.borderline"))
+        let twoBands = try Workspace(config.replacingOccurrences(of: "\"verify\":", with: "\"borderline\": 0.2, \"borderline_spread\": 1, \"verify\":"))
+        let twoBandsRun = try twoBands.run()
+        #expect(twoBandsRun.status != 0 && twoBandsRun.stderr.contains("latency.borderline_spread"), "\(twoBandsRun.stderr)")
     }
 
     /// Two workers of one study, run at once, share their evaluations: every answer either of them obtained is in the

@@ -122,6 +122,14 @@ import Testing
         let outOfRange = try FathomProcess.run(["search", "nasbench201", "--accuracy", Self.accuracy, "--latency", "predictor:\(model.path)",
                                                 "--budget-ms", "8", "--borderline", "1.5"])
         #expect(outOfRange.status != 0 && outOfRange.stderr.contains("--borderline must be a fraction"))
+        let both = try FathomProcess.run(["search", "nasbench201", "--accuracy", Self.accuracy, "--latency", "predictor:\(model.path)",
+                                          "--budget-ms", "8", "--borderline", "0.1", "--borderline-spread", "1"])
+        #expect(both.status != 0 && both.stderr.contains("two bands"), "\(both.stderr)")
+        // A FLOPs line does not know its uncertainty: a band in its standard deviations is refused.
+        let noSpread = try FathomProcess.run(["search", "nasbench201", "--accuracy", Self.accuracy, "--latency", "predictor:\(model.path)",
+                                              "--verify", Self.latency, "--budget-ms", "8", "--strategy", "evolution", "--queries", "20",
+                                              "--borderline-spread", "1"])
+        #expect(noSpread.status != 0 && noSpread.stderr.contains("reports its uncertainty"), "\(noSpread.stderr)")
     }
 
     @Test func benchSearchWritesCSV() throws {
@@ -143,6 +151,13 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.jsonLines.count == 4)
         #expect(result.jsonLines.allSatisfy { $0["feasible_rate"] as? String == "1.0" && $0["replaced_rate"] is String })
+        // Checking the predictions within one of their own standard deviations of the budget on the table.
+        let spread = try FathomProcess.run(["bench", "search", "nasbench201", "--accuracy", Self.accuracy, "--latency", Self.latency,
+                                            "--budgets", "p25,p75", "--strategies", "random,local", "--seeds", "3", "--queries", "40",
+                                            "--predictor", "mixture", "--borderline-spread", "1", "--json"])
+        #expect(spread.status == 0, "\(spread.stderr)")
+        #expect(spread.jsonLines.count == 4 && spread.jsonLines.allSatisfy { $0["feasible_rate"] as? String == "1.0" })
+        #expect(spread.jsonLines.allSatisfy { Double($0["mean_checks"] as? String ?? "") ?? 0 > 0 }, "\(spread.stdout)")
         let unknown = try FathomProcess.run(["bench", "search", "nasbench201", "--accuracy", Self.accuracy, "--latency", Self.latency,
                                              "--predictor", "help"])
         #expect(unknown.status != 0 && unknown.stderr.contains("--predictor must be 'mixture'"))

@@ -36,7 +36,7 @@ extension BenchCommand {
 
         func validate() throws {
             guard seeds > 0, queries > 0 else { throw ValidationError("--seeds and --queries must be positive") }
-            if borderline.borderline != nil && predictor == nil { throw ValidationError("--borderline checks a predictor: give --predictor mixture") }
+            if borderline.band != nil && predictor == nil { throw ValidationError("--borderline checks a predictor: give --predictor mixture") }
             guard predictor == nil || predictor == "mixture" else { throw ValidationError("--predictor must be 'mixture', got '\(predictor!)'") }
         }
 
@@ -54,7 +54,7 @@ extension BenchCommand {
                                                 devices: devices, budgets: budgets.split(separator: ",").map(String.init),
                                                 strategies: chosen, seeds: seeds, queries: queries)
             if predictor != nil { benchmark.searchLatency = try Self.mixtureWithout(space: searchSpace, table: path) }
-            benchmark.borderlineBand = borderline.borderline
+            benchmark.borderline = borderline.band
             benchmark.borderlineMaxChecks = borderline.maxChecks ?? .max
             let rows = try benchmark.run { FileHandle.standardError.write(Data(("bench search: " + $0 + "\n").utf8)) }
             if let csv { try SearchBenchmark.csv(rows).write(toFile: csv, atomically: true, encoding: .utf8) }

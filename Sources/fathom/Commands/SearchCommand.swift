@@ -21,7 +21,8 @@ struct SearchCommand: ParsableCommand {
         --agent, for measure and predictor sources, and the table itself for a table source). An answer over budget
         there is replaced by the most accurate queried candidate that verifies within it.
         --borderline F checks a predictor's answers within F of the budget on that ground truth as the search goes: the
-        feasibility decisions near the budget, where a predictor is least sure, are then the device's.
+        feasibility decisions near the budget, where a predictor is least sure, are then the device's. --borderline-spread Z
+        checks those within Z of the prediction's own standard deviations instead (the device mixture reports them).
         Exit status 3 when no architecture meets the budget.
         """
     )
@@ -84,7 +85,7 @@ struct SearchCommand: ParsableCommand {
         let result: SearchResult, verification: Verification
         var checked: BorderlineCheckedLatencySource?
         do {
-            if borderline.borderline != nil {
+            if borderline.band != nil {
                 guard predicted is PredictorLatencySource else { throw ValidationError("--borderline checks a predictor: give --latency predictor:MODEL.json") }
                 checked = borderline.checked(predicted, truth: try factory.verificationSource(verify, latency: latency), budgetMs: budgetMs)
             }
