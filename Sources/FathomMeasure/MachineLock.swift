@@ -3,8 +3,9 @@ import Foundation
 import Glibc
 #endif
 
-/// A machine-wide lock (an advisory `flock` on a file in the temporary directory) so that only one measurement runs
-/// on a machine at a time: parallel jobs would spoil each other's timings. The lock dies with its process.
+/// A machine-wide lock (an advisory `flock` on a file) so that only one measurement runs on a machine at a time:
+/// parallel jobs would spoil each other's timings (the default file, in the temporary directory). The measurement
+/// store takes one on its own file while it opens. The lock dies with its process or the object.
 public final class MachineLock {
     private let descriptor: Int32
 

@@ -36,26 +36,19 @@ public final class MeasurementStore: Sendable {
         var configuration = Configuration()
         configuration.journalMode = .wal
         configuration.busyMode = .timeout(Self.busyTimeout)
+        // Processes open the store one at a time (an advisory lock on `<path>.lock`, released when the store is open).
+        // GRDB's migrator reads the applied migrations before it opens each migration's transaction, so two processes
+        // opening a new store at once could both try to apply one ("table already exists"), or deadlock between their
+        // reads and writes, which SQLite fails as busy without waiting (seen once in CI as "database is locked").
+        let opening = try MachineLock(path: path + ".lock")
+        defer { withExtendedLifetime(opening) {} }
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
             let check = try queue.read { try String.fetchAll($0, sql: "PRAGMA quick_check") }
             guard check == ["ok"] else { throw MeasureError.corruptStore(path: path, reason: check.prefix(3).joined(separator: "; ")) }
-            try migrate()
+            try Self.migrator.migrate(queue)
         } catch {
             throw Self.storeError(error, path: path)
-        }
-    }
-
-    /// Brings the schema up to date. GRDB's migrator reads the applied migrations before it opens each migration's
-    /// transaction, so a second process opening a new store at the same moment can try to apply one that the first has
-    /// just committed ("table already exists"); by then the migration is recorded, and a second pass sees it. Two
-    /// connections that both read before writing can also deadlock, and SQLite then fails one of them as busy without
-    /// waiting (seen once in CI as "database is locked"); its transaction is rolled back, and a second pass waits its turn.
-    private func migrate() throws {
-        do {
-            try Self.migrator.migrate(queue)
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR || error.resultCode == .SQLITE_BUSY {
-            try Self.migrator.migrate(queue)
         }
     }
 

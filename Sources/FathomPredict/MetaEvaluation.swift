@@ -31,7 +31,8 @@ public enum MetaEvaluation {
                                 seed: UInt64) throws -> PredictorScores {
         try strictProtocol(data: data, device: name, numSamples: numSamples, seed: seed) { rows, queries, device, _ in
             let adaptation = try model.adapt(encodings: rows.map(data.encoding), latencies: rows.map { device.latencies[$0] }, device: name)
-            return queries.map { adaptation.latency(data.encoding(row: $0)) }
+            let encodings = queries.map(data.encoding)
+            return (encodings.map(adaptation.latency), encodings.map(adaptation.spread))
         }
     }
 
@@ -44,21 +45,26 @@ public enum MetaEvaluation {
         train: (_ archs: [Architecture], _ latencies: [Double], _ random: inout SeededGenerator) throws -> any LatencyPredictor
     ) throws -> PredictorScores {
         try strictProtocol(data: data, device: name, numSamples: numSamples, seed: seed) { rows, queries, device, random in
-            try train(rows.map { data.architectures[$0] }, rows.map { device.latencies[$0] }, &random).predict(queries.map { data.architectures[$0] })
+            let predictor = try train(rows.map { data.architectures[$0] }, rows.map { device.latencies[$0] }, &random)
+            let archs = queries.map { data.architectures[$0] }
+            return (try predictor.predict(archs), try predictor.predictSpread(archs))
         }
     }
 
-    /// The strict setting's support rows and test queries on `device`, the predictions `predict` makes from them, scored.
+    /// The strict setting's support rows and test queries on `device`, the predictions (and spreads, if any) that
+    /// `predict` makes from them, scored.
     private static func strictProtocol(
         data: MetaLearningData, device name: String, numSamples: Int, seed: UInt64,
-        predict: (_ rows: [Int], _ queries: [Int], _ device: MetaLearningData.Device, _ random: inout SeededGenerator) throws -> [Double]
+        predict: (_ rows: [Int], _ queries: [Int], _ device: MetaLearningData.Device, _ random: inout SeededGenerator) throws
+            -> (latencies: [Double], spreads: [Double]?)
     ) throws -> PredictorScores {
         let device = try data.device(name)
         var random = SeededGenerator(seed: seed)
         let (rows, _) = try data.adaptationSet(device, setting: .strict, numSamples: numSamples, random: &random)
         let queries = testQueries(device, data: data)
-        return PredictorScores(device: name, trainingSamples: numSamples, predicted: try predict(rows, queries, device, &random),
-                               actual: queries.map { device.latencies[$0] })
+        let predicted = try predict(rows, queries, device, &random)
+        return PredictorScores(device: name, trainingSamples: numSamples, predicted: predicted.latencies,
+                               actual: queries.map { device.latencies[$0] }, spreads: predicted.spreads)
     }
 
     /// Not a few-shot predictor but a yardstick for one: the device mixture's basis (a ridge fit on the gene-choice

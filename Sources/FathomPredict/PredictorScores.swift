@@ -18,9 +18,13 @@ public struct PredictorScores: Sendable, Equatable, Codable {
     public let budget: Double
     /// The fraction of test queries whose "within budget?" call is right.
     public let budgetAccuracy: Double
+    /// For a predictor that reports its uncertainty (``LatencyPredictor/predictSpread(_:)``): the fraction of test
+    /// queries measured within two of its standard deviations of its prediction (about 0.95 when it is calibrated).
+    public let spreadCoverage: Double?
 
-    /// Scores `predicted` against `actual` latencies (ms) of the same test queries.
-    public init(device: String, trainingSamples: Int, predicted: [Double], actual: [Double]) {
+    /// Scores `predicted` against `actual` latencies (ms) of the same test queries, and `spreads` (ms, when the
+    /// predictor reports them) against the errors.
+    public init(device: String, trainingSamples: Int, predicted: [Double], actual: [Double], spreads: [Double]? = nil) {
         self.device = device
         self.trainingSamples = trainingSamples
         self.testQueries = actual.count
@@ -30,5 +34,9 @@ public struct PredictorScores: Sendable, Equatable, Codable {
         mape = RankMetrics.meanAbsolutePercentageError(predicted, actual)
         budget = RankMetrics.median(actual)
         budgetAccuracy = RankMetrics.budgetDecisionAccuracy(predicted, actual, budget: budget)
+        spreadCoverage = spreads.map { spreads in
+            let covered = actual.indices.filter { abs(predicted[$0] - actual[$0]) <= 2 * spreads[$0] }
+            return Double(covered.count) / Double(max(actual.count, 1))
+        }
     }
 }

@@ -40,6 +40,8 @@ import Testing
         // The strict protocol measures the same references and scores the same (trimmed) queries.
         let scores = try MetaEvaluation.evaluate(model, data: data, device: "new", numSamples: 10, seed: 0)
         #expect(abs(scores.spearman - RankMetrics.spearman(predicted, actual)) < 1e-12)
+        let coverage = try #require(scores.spreadCoverage)
+        #expect(coverage > 0.5 && coverage <= 1, "\(coverage)")
     }
 
     /// The dual form the model computes (an n×n system) against the primal posterior of the same regression,

@@ -63,5 +63,12 @@ func nasBench201OneHot(_ archString: String) -> [Float] {
         let scores = PredictorScores(device: "cpu", trainingSamples: 3, predicted: [1, 2, 3.3, 5], actual: [1, 2, 3, 4])
         #expect(scores.budget == 2.5 && scores.budgetAccuracy == 1 && scores.spearman == 1 && scores.kendall == 1)
         #expect(abs(scores.mape - (0.1 + 0.25) / 4) < 1e-12)
+        #expect(scores.spreadCoverage == nil)
+    }
+
+    /// Errors 0, 0, 0.3 and 1 against twice the spreads 0.2, 0.2, 0.2 and 0.8: two of four within.
+    @Test func spreadCoverageCountsErrorsWithinTwoSpreads() {
+        let scores = PredictorScores(device: "cpu", trainingSamples: 3, predicted: [1, 2, 3.3, 5], actual: [1, 2, 3, 4], spreads: [0.1, 0.1, 0.1, 0.4])
+        #expect(scores.spreadCoverage == 0.5)
     }
 }

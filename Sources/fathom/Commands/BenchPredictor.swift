@@ -72,9 +72,11 @@ extension BenchCommand {
             let table = heldOut.map { device in row(device) { method in summaries.first { $0.device == device && $0.method == method }?.spearman } }
             let means = row("mean") { method in Self.mean(summaries.filter { $0.method == method }.map { $0.spearman }) }
             print(textTable(header: ["device"] + present.map(\.rawValue), rows: table + [means]))
-            print("\nMilliseconds: MAPE and the accuracy of the under-budget call at the median test latency")
-            print(textTable(header: ["device", "method", "MAPE", "budget acc.", "Kendall"], rows: summaries.map {
-                [$0.device, $0.method, String(format: "%.1f%%", 100 * $0.mape), String(format: "%.3f", $0.budget_accuracy), String(format: "%.3f", $0.kendall)]
+            print("\nMilliseconds: MAPE, the accuracy of the under-budget call at the median test latency, and (predictors that report")
+            print("their uncertainty) the fraction of test queries measured within two of their standard deviations")
+            print(textTable(header: ["device", "method", "MAPE", "budget acc.", "Kendall", "within 2σ"], rows: summaries.map {
+                [$0.device, $0.method, String(format: "%.1f%%", 100 * $0.mape), String(format: "%.3f", $0.budget_accuracy), String(format: "%.3f", $0.kendall),
+                 $0.spread_coverage.map { String(format: "%.3f", $0) } ?? "-"]
             }))
         }
 
@@ -87,6 +89,7 @@ extension BenchCommand {
             let kendall: Double
             let mape: Double
             let budget_accuracy: Double
+            let spread_coverage: Double?
 
             init?(_ scores: [LeaveOneDeviceOut.Score]) {
                 guard let first = scores.first else { return nil }
@@ -97,6 +100,8 @@ extension BenchCommand {
                 kendall = Predictor.mean(scores.map(\.scores.kendall))
                 mape = Predictor.mean(scores.map(\.scores.mape))
                 budget_accuracy = Predictor.mean(scores.map(\.scores.budgetAccuracy))
+                let coverages = scores.compactMap(\.scores.spreadCoverage)
+                spread_coverage = coverages.count == scores.count ? Predictor.mean(coverages) : nil
             }
         }
 
@@ -105,9 +110,10 @@ extension BenchCommand {
         }
 
         static func csv(_ scores: [LeaveOneDeviceOut.Score]) -> String {
-            "device,method,seed,samples,test_queries,spearman,kendall,pearson,mape,budget_ms,budget_accuracy\n" + scores.map { s in
+            "device,method,seed,samples,test_queries,spearman,kendall,pearson,mape,budget_ms,budget_accuracy,spread_coverage\n" + scores.map { s in
                 let v = s.scores
-                return "\(s.device),\(s.method.rawValue),\(s.seed),\(v.trainingSamples),\(v.testQueries),\(v.spearman),\(v.kendall),\(v.pearson),\(v.mape),\(v.budget),\(v.budgetAccuracy)\n"
+                return "\(s.device),\(s.method.rawValue),\(s.seed),\(v.trainingSamples),\(v.testQueries),\(v.spearman),\(v.kendall),\(v.pearson),\(v.mape),\(v.budget),"
+                    + "\(v.budgetAccuracy),\(v.spreadCoverage.map { "\($0)" } ?? "")\n"
             }.joined()
         }
     }
