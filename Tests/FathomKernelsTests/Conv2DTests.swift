@@ -65,6 +65,55 @@ import Testing
         #expect(maxRelativeError(weightGradient, expectedWeights.map(Float.init)) < 1e-4)
         #expect(maxRelativeError(biasGradient, expectedBias.map(Float.init)) < 1e-4)
     }
+
+    /// Stride-1 shapes, whose weight gradient comes from dot products over padded planes: odd channel counts (a lone
+    /// output channel, taps not a multiple of four), no padding, groups, batches split across threads.
+    static let strideOneShapes: [Conv2DShape] = [
+        Conv2DShape(batch: 3, inChannels: 3, inHeight: 5, inWidth: 6, outChannels: 5, kernelSize: 3, padding: 1),
+        Conv2DShape(batch: 2, inChannels: 2, inHeight: 7, inWidth: 9, outChannels: 3, kernelSize: 5, padding: 2),
+        Conv2DShape(batch: 3, inChannels: 3, inHeight: 6, inWidth: 7, outChannels: 3, kernelSize: 1),
+        Conv2DShape(batch: 3, inChannels: 2, inHeight: 4, inWidth: 5, outChannels: 1, kernelSize: 3),
+        Conv2DShape(batch: 2, inChannels: 4, inHeight: 5, inWidth: 5, outChannels: 6, kernelSize: 3, padding: 1, groups: 2),
+        Conv2DShape(batch: 2, inChannels: 4, inHeight: 7, inWidth: 17, outChannels: 2, kernelSize: 7, padding: 3, groups: 2),
+    ]
+
+    /// `∂L/∂w[o, c, ky, kx] = Σ g[n, o, y, x] · input[n, c, y + ky − p, x + kx − p]`, summed in Double.
+    @Test(arguments: strideOneShapes)
+    func strideOneWeightGradientMatchesDirectSums(_ shape: Conv2DShape) {
+        let data = ConvData(shape, seed: 4)
+        var random = TestRandom(seed: 5)
+        let gradient = random.array(shape.outputCount)
+        let (k, p) = (shape.kernelSize, shape.padding)
+        let inPerGroup = shape.inChannels / shape.groups, outPerGroup = shape.outChannels / shape.groups
+        var expected = [Double](repeating: 0, count: shape.weightCount)
+        for n in 0..<shape.batch {
+            for o in 0..<shape.outChannels {
+                for c in 0..<inPerGroup {
+                    for ky in 0..<k {
+                        for kx in 0..<k {
+                            var sum = 0.0
+                            for y in 0..<shape.outHeight {
+                                for x in 0..<shape.outWidth {
+                                    let iy = y + ky - p, ix = x + kx - p
+                                    guard iy >= 0, iy < shape.inHeight, ix >= 0, ix < shape.inWidth else { continue }
+                                    let channel = o / outPerGroup * inPerGroup + c
+                                    sum += Double(gradient[((n * shape.outChannels + o) * shape.outHeight + y) * shape.outWidth + x])
+                                        * Double(data.input[((n * shape.inChannels + channel) * shape.inHeight + iy) * shape.inWidth + ix])
+                                }
+                            }
+                            expected[((o * inPerGroup + c) * k + ky) * k + kx] += sum
+                        }
+                    }
+                }
+            }
+        }
+        #expect(PlaneWeightGradient(shape) != nil)
+        for pool in [nil, ThreadPool(threadCount: 3)] {
+            var weightGradient = [Float](repeating: .nan, count: shape.weightCount)
+            Conv2D.backwardWeights(shape, input: data.input, outputGradient: gradient, weightGradient: &weightGradient, biasGradient: nil, pool: pool)
+            #expect(maxRelativeError(weightGradient, expected.map(Float.init)) < 1e-5)
+        }
+    }
 }
 
 /// Random inputs, weights and bias for one convolution shape.

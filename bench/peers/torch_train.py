@@ -1,17 +1,21 @@
 #!/usr/bin/env python3
-"""PyTorch peer of `fathom bench train`: training images/s of the same fmnist-cell architecture, batch and threads.
+"""PyTorch peer of `fathom bench train`: training images/s of the same fmnist-cell architectures, batch and threads.
 
-Runs both side by side in one invocation, so the ratio is measured on one machine at one time:
+Both runtimes are measured in alternating rounds (Fathom first in even rounds, PyTorch first in odd ones), so that
+drift of a shared machine does not bias one of them; each runtime's figure is the median over rounds. With --sample N
+the architectures are the all-conv3x3 cell and N seeded samples (`fathom spaces sample`), and the geometric mean of
+the ratios is printed last:
 
-    python3 bench/peers/torch_train.py --arch '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|' \
-        --batch 64 --threads 2 --fathom .build/release/fathom
+    python3 bench/peers/torch_train.py --sample 5 --seed 0 --batch 64 --threads 2 --rounds 3
 
 The network is NAS-Bench-201's TinyNetwork as search-spaces/fmnist-cell.json defines it (1x28x28 input, stem 8,
 stages 8/16/32 with one cell each, ResNet reductions, BN-ReLU-GAP-Linear head); one step is forward, label-smoothed
-cross-entropy, backward and a Nesterov SGD step with weight decay, as Fathom's bench does.
+cross-entropy, backward and a Nesterov SGD step with weight decay, as Fathom's bench does. Needs
+`python3 -m pip install torch` (the CPU build is enough) and a release build of `fathom`.
 """
 import argparse
 import json
+import math
 import statistics
 import subprocess
 import time
@@ -87,20 +91,42 @@ def torch_images_per_second(arch, batch, threads, steps):
     return batch / statistics.median(times)
 
 
+def fathom_images_per_second(fathom, arch, batch, threads, steps):
+    result = subprocess.run([fathom, "bench", "train", "fmnist-cell", "--arch", arch, "--batch", str(batch), "--threads", str(threads),
+                             "--steps", str(steps), "--json"], check=True, capture_output=True, text=True)
+    return json.loads(result.stdout)["images_per_s"]
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--arch", default="|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument("--arch", action="append", help="an architecture (repeatable); default: the all-conv3x3 cell")
+    parser.add_argument("--sample", type=int, default=0, help="also this many seeded sampled architectures")
+    parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--fathom", default=".build/release/fathom")
     args = parser.parse_args()
-    fathom = json.loads(subprocess.run([args.fathom, "bench", "train", "fmnist-cell", "--arch", args.arch, "--batch", str(args.batch),
-                                        "--threads", str(args.threads), "--steps", str(args.steps), "--json"],
-                                       check=True, capture_output=True, text=True).stdout)["images_per_s"]
-    peer = torch_images_per_second(args.arch, args.batch, args.threads, args.steps)
-    print(json.dumps({"fathom_images_per_s": fathom, "torch_images_per_s": peer, "ratio": fathom / peer,
-                      "batch": args.batch, "threads": args.threads, "torch": torch.__version__}, sort_keys=True))
+    archs = args.arch or ["|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|"]
+    if args.sample:
+        sampled = subprocess.run([args.fathom, "spaces", "sample", "fmnist-cell", "--count", str(args.sample), "--seed", str(args.seed)],
+                                 check=True, capture_output=True, text=True).stdout
+        archs += [json.loads(line)["arch"] for line in sampled.splitlines() if line.strip()]
+    ratios = []
+    for arch in archs:
+        fathom, peer = [], []
+        for index in range(args.rounds):
+            runs = [lambda: fathom.append(fathom_images_per_second(args.fathom, arch, args.batch, args.threads, args.steps)),
+                    lambda: peer.append(torch_images_per_second(arch, args.batch, args.threads, args.steps))]
+            for run in runs if index % 2 == 0 else reversed(runs):
+                run()
+        ratio = statistics.median(fathom) / statistics.median(peer)
+        ratios.append(ratio)
+        print(json.dumps({"arch": arch, "fathom_images_per_s": statistics.median(fathom), "torch_images_per_s": statistics.median(peer),
+                          "ratio": ratio, "batch": args.batch, "threads": args.threads, "rounds": args.rounds, "torch": torch.__version__},
+                         sort_keys=True), flush=True)
+    print(json.dumps({"archs": len(ratios), "geometric_mean_ratio": math.exp(sum(map(math.log, ratios)) / len(ratios))}))
 
 
 if __name__ == "__main__":
