@@ -79,7 +79,7 @@ import Testing
 
     /// `∂L/∂w[o, c, ky, kx] = Σ g[n, o, y, x] · input[n, c, y + ky − p, x + kx − p]`, summed in Double.
     @Test(arguments: strideOneShapes)
-    func strideOneWeightGradientMatchesDirectSums(_ shape: Conv2DShape) {
+    func strideOneWeightGradientMatchesDirectSums(_ shape: Conv2DShape) throws {
         let data = ConvData(shape, seed: 4)
         var random = TestRandom(seed: 5)
         let gradient = random.array(shape.outputCount)
@@ -107,11 +107,17 @@ import Testing
                 }
             }
         }
-        #expect(PlaneWeightGradient(shape) != nil)
         for pool in [nil, ThreadPool(threadCount: 3)] {
             var weightGradient = [Float](repeating: .nan, count: shape.weightCount)
             Conv2D.backwardWeights(shape, input: data.input, outputGradient: gradient, weightGradient: &weightGradient, biasGradient: nil, pool: pool)
             #expect(maxRelativeError(weightGradient, expected.map(Float.init)) < 1e-5)
+            // Both instruction sets' loops, where the processor has them.
+            for isa in [KernelISA.avx2] + (KernelISA.detected == .avx512 ? [.avx512] : []) {
+                let plan = try #require(PlaneWeightGradient(shape, isa: isa))
+                weightGradient = [Float](repeating: .nan, count: shape.weightCount)
+                plan.compute(input: data.input, outputGradient: gradient, weightGradient: &weightGradient, pool: pool)
+                #expect(maxRelativeError(weightGradient, expected.map(Float.init)) < 1e-5, "\(isa)")
+            }
         }
     }
 }
