@@ -106,7 +106,6 @@ struct PlaneWeightGradient {
             let c = j / (kernel * kernel), within = j % (kernel * kernel)
             return UnsafePointer(planes + c * planeStride + within / kernel * paddedWidth + within % kernel)
         }
-        @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
         @inline(__always) func store(_ sums: SIMD4<Float>, count: Int, to destination: UnsafeMutablePointer<Float>) {
             for q in 0..<count { destination[q] = adding ? destination[q] + sums[q] : sums[q] }
         }
@@ -115,27 +114,30 @@ struct PlaneWeightGradient {
             let pair = min(2, outChannels - o), quad = min(4, taps - j)
             let first = UnsafePointer(rows + o * length), second = UnsafePointer(rows + (o + pair - 1) * length)
             let b0 = tap(j), b1 = tap(j + min(1, quad - 1)), b2 = tap(j + min(2, quad - 1)), b3 = tap(j + min(3, quad - 1))
-            if wide {
-                let sums = WideDotBlock.sums(first: first, second: second, b0, b1, b2, b3, length: length, images: images,
-                                             rowStride: rowsPerImage, planeStride: planesPerImage)
-                store(sums.first, count: quad, to: gradient + o * taps + j)
-                if pair == 2 { store(sums.second, count: quad, to: gradient + (o + 1) * taps + j) }
-                continue
-            }
-            var a0 = SIMD8<Float>(), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0
-            for image in 0..<images {
-                let x0 = first + image * rowsPerImage, y0 = second + image * rowsPerImage, shift = image * planesPerImage
-                var t = 0
-                while t < length {
-                    let x = load(x0 + t), y = load(y0 + t)
-                    let v0 = load(b0 + shift + t), v1 = load(b1 + shift + t), v2 = load(b2 + shift + t), v3 = load(b3 + shift + t)
-                    a0.addProduct(x, v0); a1.addProduct(x, v1); a2.addProduct(x, v2); a3.addProduct(x, v3)
-                    c0.addProduct(y, v0); c1.addProduct(y, v1); c2.addProduct(y, v2); c3.addProduct(y, v3)
-                    t += 8
-                }
-            }
-            store(SIMD4(a0.sum(), a1.sum(), a2.sum(), a3.sum()), count: quad, to: gradient + o * taps + j)
-            if pair == 2 { store(SIMD4(c0.sum(), c1.sum(), c2.sum(), c3.sum()), count: quad, to: gradient + (o + 1) * taps + j) }
+            let sums = (wide ? WideDotBlock.sums : Self.sums)(first, second, b0, b1, b2, b3, length, images, rowsPerImage, planesPerImage)
+            store(sums.first, count: quad, to: gradient + o * taps + j)
+            if pair == 2 { store(sums.second, count: quad, to: gradient + (o + 1) * taps + j) }
         }
+    }
+
+    /// ``WideDotBlock/sums(first:second:_:_:_:_:length:images:rowStride:planeStride:)`` in `SIMD8` vectors, for
+    /// processors without AVX-512 (the two are twins: each module compiles its own vector width).
+    static func sums(first: UnsafePointer<Float>, second: UnsafePointer<Float>,
+                     _ b0: UnsafePointer<Float>, _ b1: UnsafePointer<Float>, _ b2: UnsafePointer<Float>, _ b3: UnsafePointer<Float>,
+                     length: Int, images: Int, rowStride: Int, planeStride: Int) -> (first: SIMD4<Float>, second: SIMD4<Float>) {
+        @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+        var a0 = SIMD8<Float>(), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0
+        for image in 0..<images {
+            let x0 = first + image * rowStride, y0 = second + image * rowStride, shift = image * planeStride
+            var t = 0
+            while t < length {
+                let x = load(x0 + t), y = load(y0 + t)
+                let v0 = load(b0 + shift + t), v1 = load(b1 + shift + t), v2 = load(b2 + shift + t), v3 = load(b3 + shift + t)
+                a0.addProduct(x, v0); a1.addProduct(x, v1); a2.addProduct(x, v2); a3.addProduct(x, v3)
+                c0.addProduct(y, v0); c1.addProduct(y, v1); c2.addProduct(y, v2); c3.addProduct(y, v3)
+                t += 8
+            }
+        }
+        return (SIMD4(a0.sum(), a1.sum(), a2.sum(), a3.sum()), SIMD4(c0.sum(), c1.sum(), c2.sum(), c3.sum()))
     }
 }
