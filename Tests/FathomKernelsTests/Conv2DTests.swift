@@ -120,6 +120,43 @@ import Testing
             }
         }
     }
+
+    /// `∂L/∂input[n, c, y + ky − p, x + kx − p] += g[n, o, y, x] · w[o, c, ky, kx]`, scattered in Double: the
+    /// stride-1 input gradient runs as a forward convolution with flipped kernels.
+    @Test(arguments: strideOneShapes)
+    func strideOneInputGradientMatchesDirectSums(_ shape: Conv2DShape) {
+        let data = ConvData(shape, seed: 6)
+        var random = TestRandom(seed: 7)
+        let gradient = random.array(shape.outputCount)
+        let (k, p) = (shape.kernelSize, shape.padding)
+        let inPerGroup = shape.inChannels / shape.groups, outPerGroup = shape.outChannels / shape.groups
+        var expected = [Double](repeating: 0, count: shape.inputCount)
+        for n in 0..<shape.batch {
+            for o in 0..<shape.outChannels {
+                for y in 0..<shape.outHeight {
+                    for x in 0..<shape.outWidth {
+                        let g = Double(gradient[((n * shape.outChannels + o) * shape.outHeight + y) * shape.outWidth + x])
+                        for c in 0..<inPerGroup {
+                            for ky in 0..<k {
+                                for kx in 0..<k {
+                                    let iy = y + ky - p, ix = x + kx - p
+                                    guard iy >= 0, iy < shape.inHeight, ix >= 0, ix < shape.inWidth else { continue }
+                                    let channel = o / outPerGroup * inPerGroup + c
+                                    expected[((n * shape.inChannels + channel) * shape.inHeight + iy) * shape.inWidth + ix]
+                                        += g * Double(data.weights[((o * inPerGroup + c) * k + ky) * k + kx])
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for pool in [nil, ThreadPool(threadCount: 3)] {
+            var inputGradient = [Float](repeating: .nan, count: shape.inputCount)
+            Conv2D.backwardInput(shape, outputGradient: gradient, weights: data.weights, inputGradient: &inputGradient, pool: pool)
+            #expect(maxRelativeError(inputGradient, expected.map(Float.init)) < 1e-5)
+        }
+    }
 }
 
 /// Random inputs, weights and bias for one convolution shape.
