@@ -47,14 +47,43 @@ public enum Pool2D {
     }
 
     /// `inputGradient` (overwritten): each output's gradient shared equally by its window's inputs.
+    ///
+    /// A stride-1 pool whose padding keeps the plane's size (NAS-Bench-201's 3×3): the outputs whose windows cover
+    /// an input are the window around that input, and an input's window counts as many real inputs as the output at
+    /// the same place. So the gradient is `count ⊙ averagePool(outputGradient ⊘ count)`, on the forward kernel.
     public static func averageBackward(
         _ shape: Pool2DShape, outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>,
         pool: ThreadPool? = .shared
     ) {
+        if shape.stride == 1, 2 * shape.padding == shape.kernelSize - 1 {
+            ScratchCache.withWorkspace { workspace in
+                let shares = workspace.allocate(shape.output.count)
+                shares.update(from: outputGradient, count: shape.output.count)
+                scaleByWindowCounts(shape, shares, inverse: true)
+                forward(shape, .average, input: shares, output: inputGradient, pool: pool, accumulate: false)
+                scaleByWindowCounts(shape, inputGradient, inverse: false)
+            }
+            return
+        }
         inputGradient.update(repeating: 0, count: shape.input.count)
         forEachWindow(shape, pool: pool) { inputPlane, outputIndex, rows, columns in
             let share = outputGradient[outputIndex] / Float(rows.count * columns.count)
             for row in rows { for column in columns { inputGradient[inputPlane + row * shape.input.width + column] += share } }
+        }
+    }
+
+    /// Multiplies every value of a plane-sized map by its window's count of real inputs (or divides, `inverse`).
+    private static func scaleByWindowCounts(_ shape: Pool2DShape, _ values: UnsafeMutablePointer<Float>, inverse: Bool) {
+        func count(_ o: Int, _ size: Int) -> Float {
+            Float(min(size, o - shape.padding + shape.kernelSize) - max(0, o - shape.padding))
+        }
+        let width = shape.outWidth, height = shape.outHeight
+        let columns = (0..<width).map { count($0, shape.input.width) }
+        for plane in 0..<shape.input.batch * shape.input.channels {
+            for y in 0..<height {
+                let rowCount = count(y, shape.input.height), row = values + (plane * height + y) * width
+                for x in 0..<width { row[x] = inverse ? row[x] / (rowCount * columns[x]) : row[x] * (rowCount * columns[x]) }
+            }
         }
     }
 
