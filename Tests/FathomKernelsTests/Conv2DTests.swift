@@ -77,36 +77,41 @@ import Testing
         Conv2DShape(batch: 2, inChannels: 4, inHeight: 7, inWidth: 17, outChannels: 2, kernelSize: 7, padding: 3, groups: 2),
     ]
 
+    /// Every (output, input, weight) index triple of a convolution that multiplies: output `[n, o, y, x]` reads input
+    /// `[n, c, y·s + ky − p, x·s + kx − p]` through weight `[o, c − group offset, ky, kx]`, padding skipped.
+    static func forEachProduct(_ shape: Conv2DShape, _ body: (_ output: Int, _ input: Int, _ weight: Int) -> Void) {
+        let (k, s, p) = (shape.kernelSize, shape.stride, shape.padding)
+        let inPerGroup = shape.inChannels / shape.groups, outPerGroup = shape.outChannels / shape.groups
+        for n in 0..<shape.batch {
+            for o in 0..<shape.outChannels {
+                for y in 0..<shape.outHeight {
+                    for x in 0..<shape.outWidth {
+                        for c in 0..<inPerGroup {
+                            for ky in 0..<k {
+                                for kx in 0..<k {
+                                    let iy = y * s + ky - p, ix = x * s + kx - p
+                                    guard iy >= 0, iy < shape.inHeight, ix >= 0, ix < shape.inWidth else { continue }
+                                    let channel = o / outPerGroup * inPerGroup + c
+                                    body(((n * shape.outChannels + o) * shape.outHeight + y) * shape.outWidth + x,
+                                         ((n * shape.inChannels + channel) * shape.inHeight + iy) * shape.inWidth + ix,
+                                         ((o * inPerGroup + c) * k + ky) * k + kx)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// `∂L/∂w[o, c, ky, kx] = Σ g[n, o, y, x] · input[n, c, y + ky − p, x + kx − p]`, summed in Double.
     @Test(arguments: strideOneShapes)
     func strideOneWeightGradientMatchesDirectSums(_ shape: Conv2DShape) throws {
         let data = ConvData(shape, seed: 4)
         var random = TestRandom(seed: 5)
         let gradient = random.array(shape.outputCount)
-        let (k, p) = (shape.kernelSize, shape.padding)
-        let inPerGroup = shape.inChannels / shape.groups, outPerGroup = shape.outChannels / shape.groups
         var expected = [Double](repeating: 0, count: shape.weightCount)
-        for n in 0..<shape.batch {
-            for o in 0..<shape.outChannels {
-                for c in 0..<inPerGroup {
-                    for ky in 0..<k {
-                        for kx in 0..<k {
-                            var sum = 0.0
-                            for y in 0..<shape.outHeight {
-                                for x in 0..<shape.outWidth {
-                                    let iy = y + ky - p, ix = x + kx - p
-                                    guard iy >= 0, iy < shape.inHeight, ix >= 0, ix < shape.inWidth else { continue }
-                                    let channel = o / outPerGroup * inPerGroup + c
-                                    sum += Double(gradient[((n * shape.outChannels + o) * shape.outHeight + y) * shape.outWidth + x])
-                                        * Double(data.input[((n * shape.inChannels + channel) * shape.inHeight + iy) * shape.inWidth + ix])
-                                }
-                            }
-                            expected[((o * inPerGroup + c) * k + ky) * k + kx] += sum
-                        }
-                    }
-                }
-            }
-        }
+        Self.forEachProduct(shape) { output, input, weight in expected[weight] += Double(gradient[output]) * Double(data.input[input]) }
         for pool in [nil, ThreadPool(threadCount: 3)] {
             var weightGradient = [Float](repeating: .nan, count: shape.weightCount)
             Conv2D.backwardWeights(shape, input: data.input, outputGradient: gradient, weightGradient: &weightGradient, biasGradient: nil, pool: pool)
@@ -128,29 +133,8 @@ import Testing
         let data = ConvData(shape, seed: 6)
         var random = TestRandom(seed: 7)
         let gradient = random.array(shape.outputCount)
-        let (k, p) = (shape.kernelSize, shape.padding)
-        let inPerGroup = shape.inChannels / shape.groups, outPerGroup = shape.outChannels / shape.groups
         var expected = [Double](repeating: 0, count: shape.inputCount)
-        for n in 0..<shape.batch {
-            for o in 0..<shape.outChannels {
-                for y in 0..<shape.outHeight {
-                    for x in 0..<shape.outWidth {
-                        let g = Double(gradient[((n * shape.outChannels + o) * shape.outHeight + y) * shape.outWidth + x])
-                        for c in 0..<inPerGroup {
-                            for ky in 0..<k {
-                                for kx in 0..<k {
-                                    let iy = y + ky - p, ix = x + kx - p
-                                    guard iy >= 0, iy < shape.inHeight, ix >= 0, ix < shape.inWidth else { continue }
-                                    let channel = o / outPerGroup * inPerGroup + c
-                                    expected[((n * shape.inChannels + channel) * shape.inHeight + iy) * shape.inWidth + ix]
-                                        += g * Double(data.weights[((o * inPerGroup + c) * k + ky) * k + kx])
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        Self.forEachProduct(shape) { output, input, weight in expected[input] += Double(gradient[output]) * Double(data.weights[weight]) }
         for pool in [nil, ThreadPool(threadCount: 3)] {
             var inputGradient = [Float](repeating: .nan, count: shape.inputCount)
             Conv2D.backwardInput(shape, outputGradient: gradient, weights: data.weights, inputGradient: &inputGradient, pool: pool)
@@ -171,33 +155,11 @@ private struct ConvData {
     }
 }
 
-/// The 7-loop definition of convolution, accumulated in Double.
+/// The definition of convolution, accumulated in Double: the bias, plus every product ``Conv2DTests/forEachProduct(_:_:)`` lists.
 func referenceConv(_ shape: Conv2DShape, input: [Double], weights: [Double], bias: [Double]?) -> [Double] {
-    let (k, s, p) = (shape.kernelSize, shape.stride, shape.padding)
-    let inPerGroup = shape.inChannels / shape.groups, outPerGroup = shape.outChannels / shape.groups
-    var output = [Double](repeating: 0, count: shape.outputCount)
-    for n in 0..<shape.batch {
-        for co in 0..<shape.outChannels {
-            let group = co / outPerGroup
-            for oh in 0..<shape.outHeight {
-                for ow in 0..<shape.outWidth {
-                    var sum = bias?[co] ?? 0
-                    for ci in 0..<inPerGroup {
-                        for kh in 0..<k {
-                            for kw in 0..<k {
-                                let ih = oh * s + kh - p, iw = ow * s + kw - p
-                                guard ih >= 0, ih < shape.inHeight, iw >= 0, iw < shape.inWidth else { continue }
-                                let c = group * inPerGroup + ci
-                                sum += input[((n * shape.inChannels + c) * shape.inHeight + ih) * shape.inWidth + iw]
-                                    * weights[((co * inPerGroup + ci) * k + kh) * k + kw]
-                            }
-                        }
-                    }
-                    output[((n * shape.outChannels + co) * shape.outHeight + oh) * shape.outWidth + ow] = sum
-                }
-            }
-        }
-    }
+    let plane = shape.outHeight * shape.outWidth
+    var output = (0..<shape.outputCount).map { bias?[$0 / plane % shape.outChannels] ?? 0 }
+    Conv2DTests.forEachProduct(shape) { o, i, w in output[o] += input[i] * weights[w] }
     return output
 }
 
