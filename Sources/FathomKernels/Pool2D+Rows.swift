@@ -43,10 +43,7 @@ struct PoolingRows {
     private func fillColumnScales(_ scales: UnsafeMutablePointer<Float>) {
         scales.update(repeating: 1, count: shape.outWidth + 8)
         guard reduction == .average else { return }
-        for ow in 0..<shape.outWidth {
-            let left = ow * shape.stride - shape.padding
-            scales[ow] = 1 / Float(min(shape.input.width, left + shape.kernelSize) - max(0, left))
-        }
+        for ow in 0..<shape.outWidth { scales[ow] = 1 / Float(shape.windowExtent(ow, size: shape.input.width)) }
     }
 
     private func forwardPlane(

@@ -68,12 +68,9 @@ struct Stride1Pooling {
     /// `1 / (real rows of window oh)` and `1 / (real columns of window ow)` for averages, 1 for maxima; the column
     /// lanes past `outWidth` are 1.
     private func fillScales(rows: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>) {
-        func count(_ o: Int, _ size: Int) -> Float {
-            Float(min(size, o - shape.padding + shape.kernelSize) - max(0, o - shape.padding))
-        }
-        for oh in 0..<shape.outHeight { rows[oh] = reduction == .average ? 1 / count(oh, shape.input.height) : 1 }
+        for oh in 0..<shape.outHeight { rows[oh] = reduction == .average ? 1 / Float(shape.windowExtent(oh, size: shape.input.height)) : 1 }
         columns.update(repeating: 1, count: shape.outWidth + 8)
-        for ow in 0..<shape.outWidth where reduction == .average { columns[ow] = 1 / count(ow, shape.input.width) }
+        for ow in 0..<shape.outWidth where reduction == .average { columns[ow] = 1 / Float(shape.windowExtent(ow, size: shape.input.width)) }
     }
 
     /// Copies one plane into the padded buffer's interior (the border keeps the identity).

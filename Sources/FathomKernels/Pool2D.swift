@@ -22,6 +22,12 @@ public struct Pool2DShape: Hashable, Sendable, Codable {
     public var output: FeatureMapShape {
         FeatureMapShape(batch: input.batch, channels: input.channels, height: outHeight, width: outWidth)
     }
+
+    /// The real (unpadded) inputs, along one axis `size` long, of output `o`'s window on that axis.
+    func windowExtent(_ o: Int, size: Int) -> Int {
+        let start = o * stride - padding
+        return min(size, start + kernelSize) - max(0, start)
+    }
 }
 
 /// Average and max pooling, windowed and global, forward and backward, over NCHW tensors.
@@ -74,14 +80,11 @@ public enum Pool2D {
 
     /// Multiplies every value of a plane-sized map by its window's count of real inputs (or divides, `inverse`).
     private static func scaleByWindowCounts(_ shape: Pool2DShape, _ values: UnsafeMutablePointer<Float>, inverse: Bool) {
-        func count(_ o: Int, _ size: Int) -> Float {
-            Float(min(size, o - shape.padding + shape.kernelSize) - max(0, o - shape.padding))
-        }
         let width = shape.outWidth, height = shape.outHeight
-        let columns = (0..<width).map { count($0, shape.input.width) }
+        let columns = (0..<width).map { Float(shape.windowExtent($0, size: shape.input.width)) }
         for plane in 0..<shape.input.batch * shape.input.channels {
             for y in 0..<height {
-                let rowCount = count(y, shape.input.height), row = values + (plane * height + y) * width
+                let rowCount = Float(shape.windowExtent(y, size: shape.input.height)), row = values + (plane * height + y) * width
                 for x in 0..<width { row[x] = inverse ? row[x] / (rowCount * columns[x]) : row[x] * (rowCount * columns[x]) }
             }
         }

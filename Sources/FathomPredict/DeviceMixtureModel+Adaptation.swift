@@ -8,14 +8,15 @@ extension DeviceMixtureModel {
         public let scale: Double
         public let weights: [Double]
         public let bias: Double
-        /// The chosen `τ`, `s` and `σ²` (``Settings``).
-        public let correction: Double
-        public let populationScale: Double
-        public let noiseVariance: Double
         /// Each known device's posterior weight, in ``DeviceMixtureModel/bases`` order.
         public let deviceWeights: [Double]
         /// What ``spread(_:)`` reads.
         let posterior: Posterior
+
+        /// The chosen `τ`, `s` and `σ²` (``Settings``).
+        public var correction: Double { posterior.prior.correction }
+        public var populationScale: Double { posterior.prior.populationScale }
+        public var noiseVariance: Double { posterior.prior.noise }
 
         /// The latency in ms at an encoding.
         public func latency(_ encoding: [Double]) -> Double {
@@ -60,12 +61,12 @@ extension DeviceMixtureModel {
             for i in 0..<width { weights[i] += share * (fit.stretch * basis.weights[i] + correction[i]) }
             bias += share * (fit.offset + fit.stretch * basis.bias)
         }
-        let components = zip(zip(bases, best.fits), deviceWeights).compactMap { pair, share -> Adaptation.Posterior.Component? in
-            guard share > 1e-9, let factor = pair.1.factor else { return nil }
-            return Adaptation.Posterior.Component(share: share, basis: pair.0, factor: factor, dual: pair.1.dual)
+        let components = bases.indices.compactMap { k -> Adaptation.Posterior.Component? in
+            guard deviceWeights[k] > 1e-9, let factor = best.fits[k].factor else { return nil }
+            return Adaptation.Posterior.Component(share: deviceWeights[k], basis: bases[k], measuredValues: values[k], factor: factor,
+                                                  dual: best.fits[k].dual)
         }
-        return Adaptation(scale: scale, weights: weights, bias: bias, correction: best.prior.correction,
-                          populationScale: best.prior.populationScale, noiseVariance: best.prior.noise, deviceWeights: deviceWeights,
+        return Adaptation(scale: scale, weights: weights, bias: bias, deviceWeights: deviceWeights,
                           posterior: Adaptation.Posterior(encodings: encodings, population: population, prior: best.prior, components: components,
                                                settings: settings))
     }

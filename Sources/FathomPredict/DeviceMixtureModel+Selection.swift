@@ -17,9 +17,9 @@ extension DeviceMixtureModel {
             let latencies = try data.table.latencies(device: device)
             let pool = try data.split.adaptationRows(device: device, in: data.table)
             let poolEncodings = pool.map(data.encoding)
+            var others = bases
+            others.remove(at: index)
             for (candidate, settings) in candidates.enumerated() {
-                var others = bases
-                others.remove(at: index)
                 let model = DeviceMixtureModel(settings: settings, references: references, bases: others)
                 let adaptation = try model.adapt(encodings: referenceEncodings, latencies: data.referenceRows.map { latencies[$0] }, device: device)
                 totals[candidate] += RankMetrics.spearman(poolEncodings.map(adaptation.latency), pool.map { latencies[$0] })

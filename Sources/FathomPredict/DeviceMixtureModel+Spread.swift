@@ -23,8 +23,7 @@ extension DeviceMixtureModel.Adaptation {
         var mean = 0.0, secondMoment = 0.0, total = 0.0
         for component in posterior.components {
             let value = component.basis.value(encoding)
-            let measuredValues = posterior.encodings.map(component.basis.value)
-            let cross = zip(measuredValues, crossCorrections).map { settings.offsetVariance + settings.stretchVariance * value * $0 + $1 }
+            let cross = zip(component.measuredValues, crossCorrections).map { settings.offsetVariance + settings.stretchVariance * value * $0 + $1 }
             let own = settings.offsetVariance + settings.stretchVariance * value * value + selfCorrection + prior.noise
             let variance = max(own - DeviceMixtureModel.dot(cross, component.factor.solve(cross)), 0)
             let componentMean = value + DeviceMixtureModel.dot(cross, component.dual)
@@ -43,6 +42,8 @@ extension DeviceMixtureModel.Adaptation {
         struct Component: Sendable, Equatable {
             let share: Double
             let basis: DeviceMixtureModel.Basis
+            /// The basis at the measured architectures.
+            let measuredValues: [Double]
             /// The Cholesky factor of `K` and `K⁻¹ r` (``DeviceMixtureModel/ComponentFit``).
             let factor: CholeskyFactor
             let dual: [Double]
