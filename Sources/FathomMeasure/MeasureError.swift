@@ -1,6 +1,6 @@
 /// Errors of the measurement agent, each naming what the user needs to fix.
 public enum MeasureError: Error, Equatable, CustomStringConvertible {
-    /// The machine-wide measurement lock could not be taken.
+    /// A lock file could not be taken: the machine-wide measurement lock, or the one the store is opened under.
     case lockUnavailable(path: String, reason: String)
     /// The store file exists but is not a readable SQLite database (or fails its integrity check).
     case corruptStore(path: String, reason: String)
@@ -27,7 +27,7 @@ public enum MeasureError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .lockUnavailable(path, reason): return "cannot take the measurement lock \(path): \(reason)"
+        case let .lockUnavailable(path, reason): return "cannot take the lock \(path): \(reason)"
         case let .corruptStore(path, reason):
             return "measurement store \(path) is corrupt (\(reason)); move it aside or pass another --store"
         case let .storeUnavailable(path, reason): return "measurement store \(path): \(reason)"
