@@ -61,6 +61,8 @@ public struct SupernetRankCheck {
     /// Standalone accuracies already known (a previous check's, with the same epochs, seeds and data), by canonical
     /// architecture string: those architectures are not trained again, so supernets can be compared cheaply.
     public var knownStandalone: [String: Row] = [:]
+    /// Where each finished standalone training is logged, and looked up before training (a killed check resumes).
+    public var log: StandaloneLog?
 
     public init(supernet: TrainedSupernet, count: Int, epochs: Int, seeds: Int, seed: UInt64) {
         self.supernet = supernet
@@ -120,16 +122,21 @@ public struct SupernetRankCheck {
         return archs.indices.map { a in Array(accuracies[a * seeds..<(a + 1) * seeds]) }
     }
 
-    /// The validation accuracy of `arch` trained from scratch with standalone seed number `seedIndex`, on one thread.
+    /// The validation accuracy of `arch` trained from scratch with standalone seed number `seedIndex`, on one thread
+    /// (or read from the log, when it holds this training).
     private func standaloneAccuracy(_ arch: Architecture, seedIndex: Int) throws -> Double {
         var config = supernet.config
         config.training.epochs = epochs
         config.training.seed = seed &+ UInt64(seedIndex) &* 1000 &+ 1
         config.training.checkpointEverySteps = Int.max
         config.training.threads = 1
+        let name = supernet.space.format(arch), setting = StandaloneLog.setting(of: config)
+        if let logged = log?.accuracy(arch: name, epochs: epochs, trainingSeed: config.training.seed, setting: setting) { return logged }
         let trainer = try SupernetTrainer(config: config, space: supernet.space, training: supernet.extractor.data.training, fixedArch: arch)
         while trainer.step < trainer.totalSteps { _ = try trainer.trainStep() }
-        return try trainer.standaloneAccuracy(on: supernet.extractor.data.validation, pool: ThreadPool(threadCount: 1))
+        let accuracy = try trainer.standaloneAccuracy(on: supernet.extractor.data.validation, pool: ThreadPool(threadCount: 1))
+        try log?.record(.init(arch: name, epochs: epochs, training_seed: config.training.seed, setting: setting, accuracy: accuracy))
+        return accuracy
     }
 
     /// Mean Kendall τ-b between every pair of seeds' standalone accuracies; nil without two seeds on every row.

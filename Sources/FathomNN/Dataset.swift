@@ -31,8 +31,8 @@ public struct Dataset: Sendable {
     }
 
     /// Reads an IDX image file (`N × H × W`, or `N × C × H × W`) and its IDX label file, scaled to `[0, 1]`
-    /// (normalise with `normalized(mean:std:)`). `limit` keeps the first images only.
-    public init(images imagePath: String, labels labelPath: String, classes: Int, limit: Int? = nil) throws {
+    /// (normalise with `normalized(mean:std:)`). `limit` keeps `limit` images only, from image `start` on.
+    public init(images imagePath: String, labels labelPath: String, classes: Int, start: Int = 0, limit: Int? = nil) throws {
         let imageFile = try IDXFile(path: imagePath), labelFile = try IDXFile(path: labelPath)
         let d = imageFile.dimensions
         guard d.count == 3 || d.count == 4 else {
@@ -41,10 +41,13 @@ public struct Dataset: Sendable {
         guard labelFile.dimensions.count == 1, labelFile.dimensions[0] == d[0] else {
             throw NNError.datasetMismatch(detail: "\(labelPath) holds \(labelFile.dimensions) labels for \(d[0]) images in \(imagePath)")
         }
-        let n = min(d[0], limit ?? d[0]), channels = d.count == 4 ? d[1] : 1
+        guard start < d[0] else {
+            throw NNError.datasetMismatch(detail: "\(imagePath) holds \(d[0]) images, none from image \(start) on")
+        }
+        let end = min(d[0], start + (limit ?? d[0])), channels = d.count == 4 ? d[1] : 1
         let size = channels * d[d.count - 2] * d[d.count - 1]
         try self.init(channels: channels, height: d[d.count - 2], width: d[d.count - 1], classes: classes,
-                      images: imageFile.bytes[0..<n * size].map { Float($0) / 255 }, labels: labelFile.bytes[0..<n].map(Int.init))
+                      images: imageFile.bytes[start * size..<end * size].map { Float($0) / 255 }, labels: labelFile.bytes[start..<end].map(Int.init))
     }
 
     /// The images at `indices`, in that order.
@@ -53,6 +56,15 @@ public struct Dataset: Sendable {
         values.reserveCapacity(indices.count * imageSize)
         for i in indices { values += images[i * imageSize..<(i + 1) * imageSize] }
         return try! Dataset(channels: channels, height: height, width: width, classes: classes, images: values, labels: indices.map { labels[$0] })
+    }
+
+    /// These images followed by `other`'s (same image shape and classes).
+    public func appending(_ other: Dataset) throws -> Dataset {
+        guard other.channels == channels, other.height == height, other.width == width, other.classes == classes else {
+            throw NNError.datasetMismatch(detail: "cannot join \(channels)x\(height)x\(width) images of \(classes) classes with "
+                                          + "\(other.channels)x\(other.height)x\(other.width) images of \(other.classes) classes")
+        }
+        return try Dataset(channels: channels, height: height, width: width, classes: classes, images: images + other.images, labels: labels + other.labels)
     }
 
     /// A seeded split into (training, validation): `validationCount` images drawn uniformly go to validation.

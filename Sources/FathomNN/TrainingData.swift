@@ -1,7 +1,7 @@
 import Foundation
 
 /// The images a config names, split and normalised: training and validation from the training files (seeded
-/// split), the test set only when asked for (final reports). All are normalised with the training split's mean and
+/// split, plus `held_out_validation` images from beyond `limit`), the test set only when asked for (final reports). All are normalised with the training split's mean and
 /// standard deviation.
 public struct TrainingData: Sendable {
     public let training: Dataset
@@ -12,7 +12,16 @@ public struct TrainingData: Sendable {
     /// Loads and splits the training files of `config`.
     public init(_ config: TrainingConfig) throws {
         let all = try Dataset(images: config.data.images, labels: config.data.labels, classes: config.data.classes, limit: config.data.limit)
-        let (training, validation) = try all.split(validationCount: config.data.validation, seed: config.data.splitSeed)
+        var (training, validation) = try all.split(validationCount: config.data.validation, seed: config.data.splitSeed)
+        if let limit = config.data.limit, config.data.heldOutValidation > 0 {
+            let heldOut = try Dataset(images: config.data.images, labels: config.data.labels, classes: config.data.classes, start: limit,
+                                      limit: config.data.heldOutValidation)
+            guard heldOut.count == config.data.heldOutValidation else {
+                throw NNError.invalidConfig(file: config.file, key: "data.held_out_validation", detail: "\(config.data.images) holds only "
+                                            + "\(heldOut.count) images beyond data.limit \(limit), not \(config.data.heldOutValidation)")
+            }
+            validation = try validation.appending(heldOut)
+        }
         (mean, std) = training.statistics
         self.training = training.normalized(mean: mean, std: std)
         self.validation = validation.normalized(mean: mean, std: std)

@@ -51,7 +51,7 @@ import Glibc
         // Rank fidelity on three architectures, then again reusing the standalone accuracies of the first check.
         let rankArguments = ["supernet", "rank-check", "--checkpoint", w.out("run"), "--sample", "3", "--standalone-epochs", "1",
                              "--standalone-seeds", "2", "--seed", "0", "--json"]
-        let ranked = try FathomProcess.run(rankArguments)
+        let ranked = try FathomProcess.run(rankArguments + ["--standalone-log", w.out("standalone.jsonl")])
         #expect(ranked.status == 0, "\(ranked.stderr)")
         let first = try #require(ranked.jsonLines.first)
         #expect(first["kendall"] is Double && first["spearman"] is Double && first["kendall_loss"] is Double && first["kendall_parameters"] is Double && (first["archs"] as? [Any])?.count == 3)
@@ -69,6 +69,13 @@ import Glibc
         func standalone(_ result: [String: Any]?) -> [Double] { (result?["archs"] as? [[String: Any]] ?? []).compactMap { $0["standalone"] as? Double } }
         #expect(standalone(reused.jsonLines.first) == standalone(first) && standalone(first).count == 3)
         #expect(reused.jsonLines.first?["standalone_seed_kendall"] as? Double == agreement)
+        // The log holds all six trainings: a rerun (as after a kill) trains none and reads the same accuracies.
+        let resumed = try FathomProcess.run(rankArguments + ["--standalone-log", w.out("standalone.jsonl")])
+        #expect(resumed.status == 0 && standalone(resumed.jsonLines.first) == standalone(first), "\(resumed.stderr)")
+        #expect(try String(contentsOfFile: w.out("standalone.jsonl"), encoding: .utf8).split(separator: "\n").count == 6)
+        try Data("not json\n".utf8).write(to: URL(fileURLWithPath: w.out("bad.jsonl")))
+        let badLog = try FathomProcess.run(rankArguments + ["--standalone-log", w.out("bad.jsonl")])
+        #expect(badLog.status != 0 && badLog.stderr.contains("bad.jsonl") && badLog.stderr.contains("line 1"), "\(badLog.stderr)")
         let mismatched = try FathomProcess.run(["supernet", "rank-check", "--checkpoint", w.out("run"), "--sample", "3", "--standalone-epochs", "2",
                                                 "--standalone-seeds", "2", "--standalone-from", w.out("rank.json")])
         #expect(mismatched.status != 0 && mismatched.stderr.contains("trained 1 epochs"))

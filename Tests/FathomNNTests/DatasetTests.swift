@@ -56,4 +56,23 @@ import Testing
         #expect(Set(train.images).isDisjoint(with: validation.images))
         #expect(try data.split(validationCount: 10, seed: 4).validation.images != validation.images)
     }
+
+    /// `held_out_validation` adds the images right after `limit` to the validation split, and needs `limit`.
+    @Test func heldOutValidationComesFromBeyondTheLimit() throws {
+        let images = try Self.temporary("images", Self.idx([30, 1, 1], (0..<30).map(UInt8.init)))
+        let labels = try Self.temporary("labels", Self.idx([30], (0..<30).map(UInt8.init)))
+        func config(_ data: String) throws -> TrainingConfig {
+            let text = #"{"fathom": 1, "name": "t", "space": "fmnist-cell", "data": {"images": "\#(images)", "labels": "\#(labels)", "classes": 30, "#
+                + data + #"}, "training": {"epochs": 1, "learning_rate": 0.1}}"#
+            return try TrainingConfig(bytes: Data(text.utf8), file: "t.json", directory: URL(fileURLWithPath: "/"))
+        }
+        let data = try TrainingData(try config(#""limit": 20, "validation": 5, "held_out_validation": 6"#))
+        #expect(data.training.count == 15 && data.validation.count == 11)
+        #expect(Array(data.validation.labels.suffix(6)) == Array(20..<26))
+        #expect(Set(data.training.labels).isDisjoint(with: data.validation.labels))
+        #expect { try config(#""validation": 5, "held_out_validation": 6"#) } throws: { "\($0)".contains("data.held_out_validation") }
+        #expect { try TrainingData(try config(#""limit": 20, "validation": 5, "held_out_validation": 11"#)) } throws: {
+            "\($0)".contains("data.held_out_validation") && "\($0)".contains("only 10 images")
+        }
+    }
 }

@@ -97,6 +97,8 @@ struct SupernetCommand: ParsableCommand {
         @Option(help: "Seed of the architecture sample.") var seed: UInt64 = 0
         @Option(help: "A previous check's --json output (same data, standalone epochs and seeds): its standalone accuracies are reused, so only the supernet is scored again.")
         var standaloneFrom: String?
+        @Option(help: "A JSON-lines file that logs each finished standalone training; trainings it already holds (same architecture, epochs, seed, data and optimisation) are read instead of run, so a killed check resumes.")
+        var standaloneLog: String?
         @Flag(help: "Print one JSON object.") var json = false
 
         func validate() throws {
@@ -108,6 +110,7 @@ struct SupernetCommand: ParsableCommand {
             let supernet = try TrainedSupernet(directory: URL(fileURLWithPath: checkpoint))
             var check = SupernetRankCheck(supernet: supernet, count: sample, epochs: standaloneEpochs, seeds: standaloneSeeds, seed: seed)
             if let standaloneFrom { check.knownStandalone = try previousStandalone(standaloneFrom) }
+            if let standaloneLog { check.log = try StandaloneLog(url: URL(fileURLWithPath: standaloneLog)) }
             let result = try check.run(standalone: { done, total, arch, seed, accuracy in
                 FileHandle.standardError.write(Data(String(format: "standalone %d/%d: seed %d, accuracy %.4f  %@\n", done, total, seed, accuracy, arch).utf8))
             }) { done, total, row in
