@@ -85,6 +85,10 @@ struct DirectConvGeometry {
     let planeStride: Int
     /// Whether tiles read the input in place (a pointwise convolution) rather than a padded copy.
     let readsInPlace: Bool
+    /// Whether the AVX-512 tiles take whole rows' vectors instead of runs of flat positions: each vector is 16
+    /// outputs of one row, read from one padded row per tap, so no padding column is computed and every vector is
+    /// stored in place. Where output rows are a multiple of 16 wide and the input is padded (a copy is made anyway).
+    let rowAligned: Bool
     /// Flat output positions: the band's rows of `rowStride`.
     let positions: Int
     /// The kernels' instruction set, and the flat positions of one of its tiles.
@@ -97,6 +101,7 @@ struct DirectConvGeometry {
         self.isa = isa
         tilePositions = DirectConv2D.tile(isa).positions
         readsInPlace = shape.isPointwise
+        rowAligned = isa == .avx512 && !readsInPlace && shape.outWidth % 16 == 0
         rowStride = shape.inWidth + 2 * shape.padding
         planeStride = readsInPlace ? shape.inPlane : (rows.count + shape.kernelSize - 1) * rowStride
         positions = rows.count * rowStride
@@ -118,8 +123,10 @@ struct DirectConvGeometry {
         isa == .avx512 ? min(tilePositions, (positions - q + 15) / 16 * 16) : tilePositions
     }
 
-    /// Flat positions computed over all tiles, padding columns and the last tile's overhang included.
-    var computedPositions: Int { (tileCount - 1) * tilePositions + tileWidth(at: (tileCount - 1) * tilePositions) }
+    /// Positions computed over all tiles, padding columns and the last tile's overhang included.
+    var computedPositions: Int {
+        rowAligned ? rows.count * shape.outWidth : (tileCount - 1) * tilePositions + tileWidth(at: (tileCount - 1) * tilePositions)
+    }
 
     /// Floats a tile reads past its first position in one plane.
     var tileReach: Int { tilePositions + (shape.kernelSize - 1) * (rowStride + 1) }
@@ -164,7 +171,36 @@ struct DirectConvJob {
     /// Computes every tile of the band for every output channel, all channels of a tile before the next tile, while
     /// its input is in L1.
     func compute() {
-        if geometry.isa == .avx512 { computeWide() } else { computeNarrow() }
+        if geometry.rowAligned { computeRowAligned() } else if geometry.isa == .avx512 { computeWide() } else { computeNarrow() }
+    }
+
+    /// ``compute()`` with AVX-512 tiles of three row vectors (``DirectConvGeometry/rowAligned``): the band's rows are
+    /// cut into vectors of 16 outputs, taken three at a time in row order, each read from its own row of the padded
+    /// copy and stored straight into its place in the output.
+    private func computeRowAligned() {
+        let shape = geometry.shape, m = shape.outChannelsPerGroup, k = shape.patchSize, mr = WideDirectConv.channelsPerTile
+        let perRow = shape.outWidth / 16, total = geometry.rows.count * perRow, fused = activation.map(\.wide)
+        /// Where vector `v` of the band reads (from the padded copy) and writes (in an output plane).
+        @inline(__always) func place(_ v: Int) -> (input: Int, output: Int) {
+            let y = v / perRow, x = v % perRow * 16
+            return (y * geometry.rowStride + x, y * shape.outWidth + x)
+        }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: mr * WideDirectConv.positionsPerTile) { scratch in
+            for first in stride(from: 0, to: total, by: 3) {
+                let vectors = min(3, total - first)
+                let p0 = place(first), p1 = place(min(first + 1, total - 1)), p2 = place(min(first + 2, total - 1))
+                for row in stride(from: 0, to: m, by: mr) {
+                    let plane = output + row * shape.outPlane
+                    let tileOutput = WideTileOutput(
+                        vectors: (plane + p0.output, plane + p1.output, plane + p2.output), channelStride: shape.outPlane,
+                        scratch: scratch.baseAddress!, bias: bias.map { $0 + row }, activation: fused, accumulates: accumulates)
+                    WideDirectConv.tile(kernel: shape.kernelSize, vectors: vectors, inChannels: shape.inChannelsPerGroup, input: input + p0.input,
+                                        rowStride: geometry.rowStride, planeStride: geometry.planeStride,
+                                        vectorOffsets: (p1.input - p0.input, p2.input - p0.input), weights: weights + row * k,
+                                        filterStride: k, rows: min(mr, m - row), output: tileOutput)
+                }
+            }
+        }
     }
 
     /// ``compute()`` with the AVX-512 tile (`WideDirectConv`): each of its vectors of 16 positions that are 16

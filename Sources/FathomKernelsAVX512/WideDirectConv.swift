@@ -17,13 +17,15 @@ public enum WideDirectConv {
     /// Computes one tile of `vectors` (1 to 3) vectors of 16 positions and stores it through `output`: row `i` is
     /// output channel `min(i, rows − 1)`, whose filter starts at `weights + i·filterStride` (`kernel²` taps per input
     /// channel, channel after channel); position `j` sums `weights[tap] · input[c·planeStride + ky·rowStride + kx + j]`
-    /// over channels `c` and taps `(ky, kx)`. Reads `16·vectors + (kernel − 1)·(rowStride + 1)` floats of each input
-    /// plane from `input`; stores rows `i < rows`.
+    /// over channels `c` and taps `(ky, kx)`. Vectors 1 and 2 read from `vectorOffsets` floats past vector 0 (16 and
+    /// 32: one run of consecutive positions; other offsets let each vector be a row's 16 outputs). Reads
+    /// `16 + (kernel − 1)·(rowStride + 1)` floats from each vector's start in each input plane; stores rows `i < rows`.
     public static func tile(
         kernel: Int, vectors: Int, inChannels: Int, input: UnsafePointer<Float>, rowStride: Int, planeStride: Int,
-        weights: UnsafePointer<Float>, filterStride: Int, rows: Int, output: WideTileOutput
+        vectorOffsets: (Int, Int) = (16, 32), weights: UnsafePointer<Float>, filterStride: Int, rows: Int, output: WideTileOutput
     ) {
-        let p = TilePlanes(inChannels: inChannels, input: input, rowStride: rowStride, planeStride: planeStride)
+        let p = TilePlanes(inChannels: inChannels, input: input, rowStride: rowStride, planeStride: planeStride,
+                           byteOffsets: (4 * vectorOffsets.0, 4 * vectorOffsets.1))
         switch vectors {
         case 1: tile(kernel, AbsentVector.self, AbsentVector.self, p, weights, filterStride, rows, output)
         case 2: tile(kernel, PresentVector.self, AbsentVector.self, p, weights, filterStride, rows, output)
@@ -137,12 +139,14 @@ public struct WideTileOutput {
     }
 }
 
-/// Where a tile reads its input: `inChannels` planes `planeStride` apart, rows `rowStride` apart.
+/// Where a tile reads its input: `inChannels` planes `planeStride` apart, rows `rowStride` apart, vectors 1 and 2
+/// `byteOffsets` past vector 0.
 struct TilePlanes {
     let inChannels: Int
     let input: UnsafePointer<Float>
     let rowStride: Int
     let planeStride: Int
+    let byteOffsets: (Int, Int)
 }
 
 /// The 24 accumulators of one tile, row `i` vector `v` in `c<i><v>`.
@@ -170,8 +174,8 @@ struct WideTile {
                 for kx in 0..<kernel {
                     let x = UnsafeRawPointer(plane + ky * p.rowStride + kx), tap = ky * kernel + kx
                     let x0 = x.loadUnaligned(as: SIMD16<Float>.self)
-                    let x1 = Second.load(x, fromByteOffset: 64)
-                    let x2 = Third.load(x, fromByteOffset: 128)
+                    let x1 = Second.load(x, fromByteOffset: p.byteOffsets.0)
+                    let x2 = Third.load(x, fromByteOffset: p.byteOffsets.1)
                     var a = SIMD16<Float>(repeating: w[o0 + tap])
                     c00 = c00.addingProduct(a, x0)
                     c01 = Second.adding(c01, a, x1); c02 = Third.adding(c02, a, x2)
