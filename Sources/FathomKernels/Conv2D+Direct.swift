@@ -89,6 +89,13 @@ struct DirectConvGeometry {
     /// outputs of one row, read from one padded row per tap, so no padding column is computed and every vector is
     /// stored in place. Where output rows are a multiple of 16 wide and the input is padded (a copy is made anyway).
     let rowAligned: Bool
+    /// Whether the AVX-512 tiles read column-shifted copies of the padded rows instead: one copy per kernel column,
+    /// rows `outWidth` wide, so that flat positions are output positions (no padding column computed, every vector of
+    /// 16 consecutive outputs stored in place, across row ends too) for `kernel` copies instead of one. Where the
+    /// input is padded and rows are not a multiple of 16 wide.
+    let shiftedCopies: Bool
+    /// Floats between the copies of consecutive kernel columns, or 1 for one padded plane read at `+kx`.
+    let columnStride: Int
     /// Flat output positions: the band's rows of `rowStride`.
     let positions: Int
     /// The kernels' instruction set, and the flat positions of one of its tiles.
@@ -102,8 +109,11 @@ struct DirectConvGeometry {
         tilePositions = DirectConv2D.tile(isa).positions
         readsInPlace = shape.isPointwise
         rowAligned = isa == .avx512 && !readsInPlace && shape.outWidth % 16 == 0
-        rowStride = shape.inWidth + 2 * shape.padding
-        planeStride = readsInPlace ? shape.inPlane : (rows.count + shape.kernelSize - 1) * rowStride
+        shiftedCopies = isa == .avx512 && !readsInPlace && !rowAligned
+        rowStride = shiftedCopies ? shape.outWidth : shape.inWidth + 2 * shape.padding
+        let bandRows = rows.count + shape.kernelSize - 1
+        columnStride = shiftedCopies ? bandRows * rowStride : 1
+        planeStride = readsInPlace ? shape.inPlane : (shiftedCopies ? shape.kernelSize : 1) * bandRows * rowStride
         positions = rows.count * rowStride
     }
 
@@ -129,15 +139,19 @@ struct DirectConvGeometry {
     }
 
     /// Floats a tile reads past its first position in one plane.
-    var tileReach: Int { tilePositions + (shape.kernelSize - 1) * (rowStride + 1) }
+    var tileReach: Int { tilePositions + (shape.kernelSize - 1) * (rowStride + columnStride) }
 
     /// The input planes the band reads: a zero-padded copy in `workspace` of input rows `rows.lowerBound − padding`
-    /// onwards (of their ReLU if `rectified`), followed by enough zeros that the last tile reads inside it; or, read in
-    /// place, the band's first row.
+    /// onwards (of their ReLU if `rectified`), or its column-shifted copies, followed by enough zeros that the last
+    /// tile reads inside it; or, read in place, the band's first row.
     func padded(_ source: UnsafePointer<Float>, workspace: Workspace, rectified: Bool) -> UnsafePointer<Float> {
         if readsInPlace { return source + rows.lowerBound * rowStride }
         let channels = shape.inChannelsPerGroup, p = shape.padding, w = shape.inWidth, bandRows = rows.count + shape.kernelSize - 1
         let copy = workspace.allocate(channels * planeStride + tileReach)
+        if shiftedCopies {
+            shiftedCopies(source, into: copy, rectified: rectified)
+            return UnsafePointer(copy)
+        }
         // Every float is written once: a row's padding columns are zeroed, its pixels copied (no memset of the whole).
         for c in 0..<channels {
             for r in 0..<bandRows {
@@ -149,6 +163,25 @@ struct DirectConvGeometry {
         }
         (copy + channels * planeStride).update(repeating: 0, count: tileReach)
         return UnsafePointer(copy)
+    }
+
+    /// ``padded(_:workspace:rectified:)`` as column-shifted copies: copy `kx` of a padded row holds its `outWidth`
+    /// columns from `kx` on, so output column `x` reads input column `x + kx − padding` (zero outside the input).
+    private func shiftedCopies(_ source: UnsafePointer<Float>, into copy: UnsafeMutablePointer<Float>, rectified: Bool) {
+        let p = shape.padding, w = shape.inWidth, width = shape.outWidth, bandRows = rows.count + shape.kernelSize - 1
+        for c in 0..<shape.inChannelsPerGroup {
+            for kx in 0..<shape.kernelSize {
+                let first = min(max(0, p - kx), width), last = max(first, min(width, w + p - kx))
+                for r in 0..<bandRows {
+                    let y = rows.lowerBound - p + r, row = copy + c * planeStride + kx * columnStride + r * rowStride
+                    guard y >= 0 && y < shape.inHeight && last > first else { VectorMath.zeroShort(row, count: width); continue }
+                    if first > 0 || last < width { VectorMath.zeroShort(row, count: width) }
+                    VectorMath.copyShort(source + (c * shape.inHeight + y) * w + first + kx - p, to: row + first, count: last - first,
+                                         adding: false, rectified: rectified)
+                }
+            }
+        }
+        (copy + shape.inChannelsPerGroup * planeStride).update(repeating: 0, count: tileReach)
     }
 }
 
@@ -231,7 +264,8 @@ struct DirectConvJob {
                             vectors: (target(places.0), target(places.1), target(places.2)), channelStride: geometry.shape.outPlane,
                             scratch: scratch.baseAddress!, bias: bias.map { $0 + row }, activation: fused, accumulates: accumulates)
                         WideDirectConv.tile(kernel: geometry.shape.kernelSize, vectors: vectors, inChannels: geometry.shape.inChannelsPerGroup, input: source,
-                                            rowStride: geometry.rowStride, planeStride: planeStride, weights: weights + row * k,
+                                            rowStride: geometry.rowStride, columnStride: geometry.columnStride, planeStride: planeStride,
+                                            weights: weights + row * k,
                                             filterStride: k, rows: rows, output: tileOutput)
                         for v in 0..<3 {
                             let count = v == 0 ? runCounts.0 : v == 1 ? runCounts.1 : runCounts.2

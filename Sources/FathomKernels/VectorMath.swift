@@ -18,16 +18,23 @@ enum VectorMath {
         }
     }
 
-    /// `destination[i] = source[i]` (or `+=` when `adding`) for `i < count`, for the short runs (up to 16 floats) that
-    /// the direct convolution scatters: a copy of 8 or more as two overlapping vectors and of 4 to 7 as two overlapping
-    /// halves, with no call (`update(from:count:)` calls `memmove`, which cost more than the copy); sums go vector by
-    /// vector, as overlapping ones would add twice.
+    /// `destination[i] = source[i]` (or `+=` when `adding`; of `max(source[i], 0)` when `rectified`, which only a
+    /// copy takes) for `i < count`, for short runs (the direct convolution's scattered outputs and its copies of input
+    /// rows): a copy of 8 or more as overlapping vectors and of 4 to 7 as two overlapping halves, with no call
+    /// (`update(from:count:)` calls `memmove`, which cost more than the copy); sums go vector by vector, as
+    /// overlapping ones would add twice.
     @inline(__always)
-    static func copyShort(_ source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count: Int, adding: Bool) {
-        @inline(__always) func load<V: SIMD>(_ p: UnsafePointer<Float>, _: V.Type) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+    static func copyShort(_ source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count: Int, adding: Bool,
+                          rectified: Bool = false) {
+        @inline(__always) func load<V: SIMD>(_ p: UnsafePointer<Float>, _: V.Type) -> V where V.Scalar == Float {
+            var x = UnsafeRawPointer(p).loadUnaligned(as: V.self)
+            if rectified { x.replace(with: 0, where: x .< 0) }
+            return x
+        }
         @inline(__always) func store<V: SIMD>(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
         var i = 0
         if adding {
+            precondition(!rectified, "copyShort rectifies copies only")
             while i + 8 <= count {
                 store(load(source + i, SIMD8<Float>.self) + load(destination + i, SIMD8<Float>.self), destination + i)
                 i += 8
@@ -46,7 +53,27 @@ enum VectorMath {
             store(load(source, SIMD4<Float>.self), destination)
             store(load(source + count - 4, SIMD4<Float>.self), destination + count - 4)
         } else {
-            for j in 0..<count { destination[j] = source[j] }
+            for j in 0..<count { destination[j] = rectified ? max(source[j], 0) : source[j] }
+        }
+    }
+
+    /// `destination[i] = 0` for `i < count`, as overlapping vectors with no call (for short rows, where `memset`'s
+    /// call costs more than the stores).
+    @inline(__always)
+    static func zeroShort(_ destination: UnsafeMutablePointer<Float>, count: Int) {
+        @inline(__always) func store<V: SIMD>(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+        if count >= 8 {
+            var i = 0
+            while i + 8 < count {
+                store(SIMD8<Float>(), destination + i)
+                i += 8
+            }
+            store(SIMD8<Float>(), destination + count - 8)
+        } else if count >= 4 {
+            store(SIMD4<Float>(), destination)
+            store(SIMD4<Float>(), destination + count - 4)
+        } else {
+            for j in 0..<count { destination[j] = 0 }
         }
     }
 

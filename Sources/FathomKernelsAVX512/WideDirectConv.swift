@@ -16,15 +16,17 @@ public enum WideDirectConv {
 
     /// Computes one tile of `vectors` (1 to 3) vectors of 16 positions and stores it through `output`: row `i` is
     /// output channel `min(i, rows − 1)`, whose filter starts at `weights + i·filterStride` (`kernel²` taps per input
-    /// channel, channel after channel); position `j` sums `weights[tap] · input[c·planeStride + ky·rowStride + kx + j]`
-    /// over channels `c` and taps `(ky, kx)`. Vectors 1 and 2 read from `vectorOffsets` floats past vector 0 (16 and
-    /// 32: one run of consecutive positions; other offsets let each vector be a row's 16 outputs). Reads
-    /// `16 + (kernel − 1)·(rowStride + 1)` floats from each vector's start in each input plane; stores rows `i < rows`.
+    /// channel, channel after channel); position `j` sums
+    /// `weights[tap] · input[c·planeStride + ky·rowStride + kx·columnStride + j]` over channels `c` and taps `(ky, kx)`
+    /// (`columnStride` 1 for a padded plane; the size of one copy for column-shifted copies of it). Vectors 1 and 2 read
+    /// from `vectorOffsets` floats past vector 0 (16 and 32: one run of consecutive positions; other offsets let each
+    /// vector be a row's 16 outputs). Reads `16 + (kernel − 1)·(rowStride + columnStride)` floats from each vector's
+    /// start in each input plane; stores rows `i < rows`.
     public static func tile(
-        kernel: Int, vectors: Int, inChannels: Int, input: UnsafePointer<Float>, rowStride: Int, planeStride: Int,
+        kernel: Int, vectors: Int, inChannels: Int, input: UnsafePointer<Float>, rowStride: Int, columnStride: Int = 1, planeStride: Int,
         vectorOffsets: (Int, Int) = (16, 32), weights: UnsafePointer<Float>, filterStride: Int, rows: Int, output: WideTileOutput
     ) {
-        let p = TilePlanes(inChannels: inChannels, input: input, rowStride: rowStride, planeStride: planeStride,
+        let p = TilePlanes(inChannels: inChannels, input: input, rowStride: rowStride, columnStride: columnStride, planeStride: planeStride,
                            byteOffsets: (4 * vectorOffsets.0, 4 * vectorOffsets.1))
         switch vectors {
         case 1: tile(kernel, AbsentVector.self, AbsentVector.self, p, weights, filterStride, rows, output)
@@ -139,12 +141,13 @@ public struct WideTileOutput {
     }
 }
 
-/// Where a tile reads its input: `inChannels` planes `planeStride` apart, rows `rowStride` apart, vectors 1 and 2
-/// `byteOffsets` past vector 0.
+/// Where a tile reads its input: `inChannels` planes `planeStride` apart, rows `rowStride` apart, kernel columns
+/// `columnStride` apart, vectors 1 and 2 `byteOffsets` past vector 0.
 struct TilePlanes {
     let inChannels: Int
     let input: UnsafePointer<Float>
     let rowStride: Int
+    let columnStride: Int
     let planeStride: Int
     let byteOffsets: (Int, Int)
 }
@@ -172,7 +175,7 @@ struct WideTile {
         for _ in 0..<p.inChannels {
             for ky in 0..<kernel {
                 for kx in 0..<kernel {
-                    let x = UnsafeRawPointer(plane + ky * p.rowStride + kx), tap = ky * kernel + kx
+                    let x = UnsafeRawPointer(plane + ky * p.rowStride + kx * p.columnStride), tap = ky * kernel + kx
                     let x0 = x.loadUnaligned(as: SIMD16<Float>.self)
                     let x1 = Second.load(x, fromByteOffset: p.byteOffsets.0)
                     let x2 = Third.load(x, fromByteOffset: p.byteOffsets.1)

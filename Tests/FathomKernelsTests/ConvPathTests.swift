@@ -9,8 +9,10 @@ import Testing
     /// positions are no multiple of 24 or 48 (so that AVX-512's last tile is one, two or three vectors wide), rows wider
     /// than a tile and narrower than a vector, kernels 3, 5 and 7, a valid (unpadded) 3×3, groups and a batch, and
     /// pointwise convolutions (read in place, the last tile from a copy); and rows a multiple of 16 wide, which AVX-512
-    /// takes as whole-row vectors (a band's last tile one or two vectors wide, kernels 3 and 5, a valid 3×3).
+    /// takes as whole-row vectors (a band's last tile one or two vectors wide, kernels 3 and 5, a valid 3×3), and a
+    /// plane of 3×3 outputs, which even column-shifted copies compute at 9 of 16 positions.
     static let directShapes: [Conv2DShape] = [
+        Conv2DShape(batch: 2, inChannels: 3, inHeight: 3, inWidth: 3, outChannels: 5, kernelSize: 3, padding: 1),
         Conv2DShape(batch: 2, inChannels: 3, inHeight: 7, inWidth: 32, outChannels: 11, kernelSize: 3, padding: 1),
         Conv2DShape(batch: 1, inChannels: 2, inHeight: 9, inWidth: 16, outChannels: 3, kernelSize: 5, padding: 2),
         Conv2DShape(batch: 1, inChannels: 4, inHeight: 6, inWidth: 18, outChannels: 9, kernelSize: 3),
