@@ -85,14 +85,14 @@ struct DirectConvGeometry {
     let planeStride: Int
     /// Whether tiles read the input in place (a pointwise convolution) rather than a padded copy.
     let readsInPlace: Bool
-    /// Whether the AVX-512 tiles take whole rows' vectors instead of runs of flat positions: each vector is 16
-    /// outputs of one row, read from one padded row per tap, so no padding column is computed and every vector is
-    /// stored in place. Where output rows are a multiple of 16 wide and the input is padded (a copy is made anyway).
+    /// Whether tiles take whole rows' vectors instead of runs of flat positions: each vector is a row's 16 (AVX-512) or
+    /// 8 (AVX2) outputs, read from one padded row per tap, so no padding column is computed and every vector is stored
+    /// in place. Where output rows are a multiple of the vector wide and the input is padded (a copy is made anyway).
     let rowAligned: Bool
-    /// Whether the AVX-512 tiles read column-shifted copies of the padded rows instead: one copy per kernel column,
-    /// rows `outWidth` wide, so that flat positions are output positions (no padding column computed, every vector of
-    /// 16 consecutive outputs stored in place, across row ends too) for `kernel` copies instead of one. Where the
-    /// input is padded and rows are not a multiple of 16 wide.
+    /// Whether tiles read column-shifted copies of the padded rows instead: one copy per kernel column, rows
+    /// `outWidth` wide, so that flat positions are output positions (no padding column computed, every whole vector
+    /// of consecutive outputs stored in place, across row ends too) for `kernel` copies instead of one. Where the
+    /// input is padded and rows are not a multiple of the vector wide.
     let shiftedCopies: Bool
     /// Floats between the copies of consecutive kernel columns, or 1 for one padded plane read at `+kx`.
     let columnStride: Int
@@ -108,8 +108,8 @@ struct DirectConvGeometry {
         self.isa = isa
         tilePositions = DirectConv2D.tile(isa).positions
         readsInPlace = shape.isPointwise
-        rowAligned = isa == .avx512 && !readsInPlace && shape.outWidth % 16 == 0
-        shiftedCopies = isa == .avx512 && !readsInPlace && !rowAligned
+        rowAligned = !readsInPlace && shape.outWidth % (isa == .avx512 ? 16 : 8) == 0
+        shiftedCopies = !readsInPlace && !rowAligned
         rowStride = shiftedCopies ? shape.outWidth : shape.inWidth + 2 * shape.padding
         let bandRows = rows.count + shape.kernelSize - 1
         columnStride = shiftedCopies ? bandRows * rowStride : 1
@@ -156,9 +156,9 @@ struct DirectConvGeometry {
         for c in 0..<channels {
             for r in 0..<bandRows {
                 let y = rows.lowerBound - p + r, row = copy + c * planeStride + r * rowStride
-                guard y >= 0 && y < shape.inHeight else { row.update(repeating: 0, count: rowStride); continue }
+                guard y >= 0 && y < shape.inHeight else { VectorMath.zeroShort(row, count: rowStride); continue }
                 for i in 0..<p { row[i] = 0; row[p + w + i] = 0 }
-                VectorMath.copy(source + (c * shape.inHeight + y) * w, to: row + p, count: w, rectified: rectified)
+                VectorMath.copyShort(source + (c * shape.inHeight + y) * w, to: row + p, count: w, adding: false, rectified: rectified)
             }
         }
         (copy + channels * planeStride).update(repeating: 0, count: tileReach)
@@ -204,7 +204,11 @@ struct DirectConvJob {
     /// Computes every tile of the band for every output channel, all channels of a tile before the next tile, while
     /// its input is in L1.
     func compute() {
-        if geometry.rowAligned { computeRowAligned() } else if geometry.isa == .avx512 { computeWide() } else { computeNarrow() }
+        switch (geometry.isa, geometry.rowAligned) {
+        case (.avx512, true): computeRowAligned()
+        case (.avx512, false): computeWide()
+        default: computeNarrow()
+        }
     }
 
     /// ``compute()`` with AVX-512 tiles of three row vectors (``DirectConvGeometry/rowAligned``): the band's rows are
@@ -309,18 +313,34 @@ struct DirectConvJob {
         return found
     }
 
-    /// ``compute()`` with the AVX2 tile.
+    /// ``compute()`` with the AVX2 tile: three vectors of 8 positions, consecutive flat positions, or with
+    /// ``DirectConvGeometry/rowAligned`` three row vectors of 8 outputs in row order (a band's last tile may lack one or
+    /// two: they read the first and are stored nowhere).
     private func computeNarrow() {
         let m = geometry.shape.outChannelsPerGroup, (mr, width) = DirectConv2D.tile(.avx2), k = geometry.shape.patchSize
-        for tile in 0..<geometry.tileCount {
-            let q = tile * width
-            let places = (place(q), place(q + 8), place(q + 16))
-            let (source, planeStride) = tileInput(at: q, width: width)
+        let perRow = geometry.shape.outWidth / 8, vectors = geometry.rows.count * perRow
+        /// Where row vector `v` of the band reads (from the padded copy) and writes.
+        @inline(__always) func rowVector(_ v: Int) -> (input: Int, place: VectorPlace) {
+            guard v < vectors else { return (-1, VectorPlace(y: geometry.rows.count, x: 0, contiguous: false)) }
+            let y = v / perRow, x = v % perRow * 8
+            return (y * geometry.rowStride + x, VectorPlace(y: y, x: x, contiguous: true))
+        }
+        for tile in 0..<(geometry.rowAligned ? (vectors + 2) / 3 : geometry.tileCount) {
+            let source: UnsafePointer<Float>, planeStride: Int, places: (VectorPlace, VectorPlace, VectorPlace), offsets: (Int, Int)
+            if geometry.rowAligned {
+                let a = rowVector(3 * tile), b = rowVector(3 * tile + 1), c = rowVector(3 * tile + 2)
+                (source, planeStride, places) = (input + a.input, geometry.planeStride, (a.place, b.place, c.place))
+                offsets = (b.input < 0 ? 0 : b.input - a.input, c.input < 0 ? 0 : c.input - a.input)
+            } else {
+                let q = tile * width
+                (source, planeStride) = tileInput(at: q, width: width)
+                (places, offsets) = ((place(q), place(q + 8), place(q + 16)), (8, 16))
+            }
             for row in stride(from: 0, to: m, by: mr) {
                 let rows = min(mr, m - row)
                 @inline(__always) func offset(_ i: Int) -> Int { min(i, rows - 1) * k }
                 let sums = DirectConvAccumulators(geometry: geometry, input: source, planeStride: planeStride, weights: weights + row * k,
-                                                  offsets: (0, offset(1), offset(2), offset(3)))
+                                                  offsets: (0, offset(1), offset(2), offset(3)), vectorOffsets: offsets)
                 let s = sums.finished(bias: bias.map { $0 + row }, rows: rows, activation: activation)
                 let plane = geometry.shape.outPlane, first = output + row * plane
                 store(s.c00, places.0, first); store(s.c01, places.1, first); store(s.c02, places.2, first)
@@ -398,21 +418,22 @@ struct DirectConvAccumulators {
     /// in registers.
     @inline(__always)
     private static func sums(
-        kernel: Int, _ g: DirectConvGeometry, _ input: UnsafePointer<Float>, _ planeStride: Int, _ weights: UnsafePointer<Float>, _ o: (Int, Int, Int, Int)
+        kernel: Int, _ g: DirectConvGeometry, _ input: UnsafePointer<Float>, _ planeStride: Int, _ weights: UnsafePointer<Float>, _ o: (Int, Int, Int, Int),
+        _ vectorOffsets: (Int, Int)
     ) -> DirectConvAccumulators {
         var c00 = SIMD8<Float>(), c01 = SIMD8<Float>(), c02 = SIMD8<Float>()
         var c10 = SIMD8<Float>(), c11 = SIMD8<Float>(), c12 = SIMD8<Float>()
         var c20 = SIMD8<Float>(), c21 = SIMD8<Float>(), c22 = SIMD8<Float>()
         var c30 = SIMD8<Float>(), c31 = SIMD8<Float>(), c32 = SIMD8<Float>()
-        let rowStride = g.rowStride
+        let rowStride = g.rowStride, columnStride = g.columnStride, second = 4 * vectorOffsets.0, third = 4 * vectorOffsets.1
         var plane = input, w = weights
         for _ in 0..<g.shape.inChannelsPerGroup {
             for ky in 0..<kernel {
                 for kx in 0..<kernel {
-                    let x = UnsafeRawPointer(plane + ky * rowStride + kx), tap = ky * kernel + kx
+                    let x = UnsafeRawPointer(plane + ky * rowStride + kx * columnStride), tap = ky * kernel + kx
                     let x0 = x.loadUnaligned(as: SIMD8<Float>.self)
-                    let x1 = x.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
-                    let x2 = x.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
+                    let x1 = x.loadUnaligned(fromByteOffset: second, as: SIMD8<Float>.self)
+                    let x2 = x.loadUnaligned(fromByteOffset: third, as: SIMD8<Float>.self)
                     var a = SIMD8<Float>(repeating: w[o.0 + tap])
                     c00 = c00.addingProduct(a, x0); c01 = c01.addingProduct(a, x1); c02 = c02.addingProduct(a, x2)
                     a = SIMD8<Float>(repeating: w[o.1 + tap])
@@ -455,16 +476,17 @@ struct DirectConvAccumulators {
 }
 
 extension DirectConvAccumulators {
-    /// Sums over every input channel and tap: output channel `i` reads its filter at `weights + offsets.i`.
+    /// Sums over every input channel and tap: output channel `i` reads its filter at `weights + offsets.i`; vectors 1
+    /// and 2 read `vectorOffsets` floats past vector 0.
     @inline(__always)
     init(geometry g: DirectConvGeometry, input: UnsafePointer<Float>, planeStride: Int, weights: UnsafePointer<Float>,
-         offsets o: (Int, Int, Int, Int)) {
+         offsets o: (Int, Int, Int, Int), vectorOffsets v: (Int, Int)) {
         switch g.shape.kernelSize {
-        case 1: self = Self.sums(kernel: 1, g, input, planeStride, weights, o)
-        case 3: self = Self.sums(kernel: 3, g, input, planeStride, weights, o)
-        case 5: self = Self.sums(kernel: 5, g, input, planeStride, weights, o)
-        case 7: self = Self.sums(kernel: 7, g, input, planeStride, weights, o)
-        case let k: self = Self.sums(kernel: k, g, input, planeStride, weights, o)
+        case 1: self = Self.sums(kernel: 1, g, input, planeStride, weights, o, v)
+        case 3: self = Self.sums(kernel: 3, g, input, planeStride, weights, o, v)
+        case 5: self = Self.sums(kernel: 5, g, input, planeStride, weights, o, v)
+        case 7: self = Self.sums(kernel: 7, g, input, planeStride, weights, o, v)
+        case let k: self = Self.sums(kernel: k, g, input, planeStride, weights, o, v)
         }
     }
 }
