@@ -3,11 +3,17 @@ import FathomKernelsAVX512
 /// Direct stride-1 convolution on NCHW planes, with no im2col and no packing: the kernel ONNX Runtime's MLAS gets
 /// from NCHWc, kept in NCHW.
 ///
-/// Each band of output rows copies the input rows it reads once into zero-padded planes (`Wp = W + 2·padding` wide), and
-/// outputs are computed at flat positions `q = y·Wp + x` of that padded width: the input of tap `(ky, kx)` for
-/// output `q` is then padded element `q + ky·Wp + kx`, so eight consecutive outputs read eight consecutive inputs
-/// in every channel and tap, across row ends as well. The positions with `x ≥ Wo` (`2·padding` per row) are computed
-/// and dropped; that is the price of needing no row handling, and it is small except on the smallest planes.
+/// Each band of output rows copies the input rows it reads once, zero-padded, and every vector of the micro-tile is a
+/// run of consecutive outputs, so that no padding column is computed and every whole vector is stored in place:
+/// - where output rows are a multiple of the vector wide (16 with AVX-512, 8 with AVX2), into padded planes
+///   (`Wp = W + 2·padding` wide): a vector is a row's outputs `x … x + 15` and reads, for tap `(ky, kx)`, padded row
+///   `y + ky` from column `x + kx` (``DirectConvGeometry/rowAligned``);
+/// - otherwise into `k` column-shifted copies, copy `kx` holding each padded row's `Wo` columns from `kx` on: output
+///   `q = y·Wo + x` then reads element `q + ky·Wo` of copy `kx`, so consecutive outputs read consecutive inputs
+///   across row ends as well (``DirectConvGeometry/shiftedCopies``), at the price of `k` copies instead of one;
+/// - a pointwise convolution reads its input in place, where flat positions are output positions too.
+/// (Before, every shape ran on one padded plane at flat positions `y·Wp + x`, computing and dropping the `2·padding`
+/// columns of each row and scattering the vectors that crossed a row end: 20% of the work on 8×8 planes.)
 ///
 /// The micro-tile is 4 output channels × 24 positions (three `SIMD8` vectors) with AVX2: 12 accumulators; each
 /// (channel, tap) step loads 3 input vectors, broadcasts 4 weights read in place, and issues 12 FMAs. With AVX-512 it
@@ -115,6 +121,7 @@ struct DirectConvGeometry {
         columnStride = shiftedCopies ? bandRows * rowStride : 1
         planeStride = readsInPlace ? shape.inPlane : (shiftedCopies ? shape.kernelSize : 1) * bandRows * rowStride
         positions = rows.count * rowStride
+        assert(rowAligned || rowStride == shape.outWidth, "flat positions are output positions")
     }
 
     /// Whether the tile at flat position `q`, `width` positions wide, may read the input directly: always from a padded
@@ -240,77 +247,36 @@ struct DirectConvJob {
         }
     }
 
-    /// ``compute()`` with the AVX-512 tile (`WideDirectConv`): each of its vectors of 16 positions that are 16
-    /// consecutive outputs is finished and stored by the tile itself; the others (across a row end, or past the band)
-    /// go through scratch memory and are scattered here, as runs of consecutive outputs (``OutputRun``). The last tile
-    /// has only the vectors that reach a position of the band (``DirectConvGeometry/tileWidth(at:)``).
+    /// ``compute()`` with the AVX-512 tile (`WideDirectConv`) over flat positions, which are output positions (a
+    /// pointwise convolution's plane, or column-shifted copies): each vector of 16 is stored in place by the tile
+    /// itself, except one that reaches past the band, which goes through scratch memory and is copied here in part.
+    /// The last tile has only the vectors that reach a position of the band (``DirectConvGeometry/tileWidth(at:)``).
     private func computeWide() {
         let m = geometry.shape.outChannelsPerGroup, k = geometry.shape.patchSize, (mr, width) = DirectConv2D.tile(.avx512)
-        let vector = width / 3, fused = activation.map(\.wide)
+        let vector = width / 3, fused = activation.map(\.wide), positions = geometry.positions
         withUnsafeTemporaryAllocation(of: Float.self, capacity: mr * width) { scratch in
-            withUnsafeTemporaryAllocation(of: OutputRun.self, capacity: 3 * (vector + 1)) { runs in
-                for tile in 0..<geometry.tileCount {
-                    let q = tile * width, tileWidth = geometry.tileWidth(at: q), vectors = tileWidth / vector
-                    let places = (contiguousOutput(at: q, count: vector), contiguousOutput(at: q + vector, count: vector),
-                                  contiguousOutput(at: q + 2 * vector, count: vector))
-                    // The runs of each vector without a place, found once per tile: vector `v`'s from `v·(vector + 1)`.
-                    var runCounts = (0, 0, 0)
-                    for v in 0..<vectors where (v == 0 ? places.0 : v == 1 ? places.1 : places.2) == nil {
-                        let found = outputRuns(from: q + v * vector, count: vector,
-                                               into: UnsafeMutableBufferPointer(rebasing: runs[v * (vector + 1)..<(v + 1) * (vector + 1)]))
-                        if v == 0 { runCounts.0 = found } else if v == 1 { runCounts.1 = found } else { runCounts.2 = found }
-                    }
-                    let (source, planeStride) = tileInput(at: q, width: tileWidth)
-                    for row in stride(from: 0, to: m, by: mr) {
-                        let rows = min(mr, m - row), plane = output + row * geometry.shape.outPlane
-                        @inline(__always) func target(_ place: Int?) -> UnsafeMutablePointer<Float>? { place.map { plane + $0 } }
-                        let tileOutput = WideTileOutput(
-                            vectors: (target(places.0), target(places.1), target(places.2)), channelStride: geometry.shape.outPlane,
-                            scratch: scratch.baseAddress!, bias: bias.map { $0 + row }, activation: fused, accumulates: accumulates)
-                        WideDirectConv.tile(kernel: geometry.shape.kernelSize, vectors: vectors, inChannels: geometry.shape.inChannelsPerGroup, input: source,
-                                            rowStride: geometry.rowStride, columnStride: geometry.columnStride, planeStride: planeStride,
-                                            weights: weights + row * k,
-                                            filterStride: k, rows: rows, output: tileOutput)
-                        for v in 0..<3 {
-                            let count = v == 0 ? runCounts.0 : v == 1 ? runCounts.1 : runCounts.2
-                            guard count > 0 else { continue }
-                            for i in 0..<rows {
-                                for run in runs[v * (vector + 1)..<v * (vector + 1) + count] {
-                                    let target = plane + i * geometry.shape.outPlane + run.outputOffset
-                                    let source = scratch.baseAddress! + i * width + v * vector + run.tileOffset
-                                    VectorMath.copyShort(source, to: target, count: run.count, adding: accumulates)
-                                }
-                            }
-                        }
+            for tile in 0..<geometry.tileCount {
+                let q = tile * width, tileWidth = geometry.tileWidth(at: q), vectors = tileWidth / vector
+                @inline(__always) func place(_ v: Int) -> Int? { q + (v + 1) * vector <= positions ? q + v * vector : nil }
+                let places = (place(0), place(1), place(2)), last = q + (vectors - 1) * vector
+                let (source, planeStride) = tileInput(at: q, width: tileWidth)
+                for row in stride(from: 0, to: m, by: mr) {
+                    let rows = min(mr, m - row), plane = output + row * geometry.shape.outPlane
+                    @inline(__always) func target(_ place: Int?) -> UnsafeMutablePointer<Float>? { place.map { plane + $0 } }
+                    let tileOutput = WideTileOutput(
+                        vectors: (target(places.0), target(places.1), target(places.2)), channelStride: geometry.shape.outPlane,
+                        scratch: scratch.baseAddress!, bias: bias.map { $0 + row }, activation: fused, accumulates: accumulates)
+                    WideDirectConv.tile(kernel: geometry.shape.kernelSize, vectors: vectors, inChannels: geometry.shape.inChannelsPerGroup, input: source,
+                                        rowStride: geometry.rowStride, columnStride: geometry.columnStride, planeStride: planeStride,
+                                        weights: weights + row * k, filterStride: k, rows: rows, output: tileOutput)
+                    guard last + vector > positions else { continue }
+                    for i in 0..<rows {
+                        VectorMath.copyShort(scratch.baseAddress! + i * width + (vectors - 1) * vector, to: plane + i * geometry.shape.outPlane + last,
+                                             count: positions - last, adding: accumulates)
                     }
                 }
             }
         }
-    }
-
-    /// The output offset of the `count` flat positions from `p` when they are consecutive outputs (in one row, or in
-    /// consecutive rows without padding columns between them), else nil.
-    @inline(__always)
-    private func contiguousOutput(at p: Int, count: Int) -> Int? {
-        let y = p / geometry.rowStride, x = p % geometry.rowStride, width = geometry.shape.outWidth
-        guard (x + count <= width || geometry.rowStride == width) && p + count <= geometry.positions else { return nil }
-        return y * width + x
-    }
-
-    /// Writes the runs of consecutive outputs among the `count` flat positions from `start` (padding columns and
-    /// positions past the band dropped) to `runs`, and returns their number. A run's `tileOffset` counts from `start`.
-    private func outputRuns(from start: Int, count: Int, into runs: UnsafeMutableBufferPointer<OutputRun>) -> Int {
-        let rowStride = geometry.rowStride, width = geometry.shape.outWidth, end = min(start + count, geometry.positions)
-        var found = 0, p = start
-        while p < end {
-            let y = p / rowStride, x = p % rowStride
-            guard x < width else { p = (y + 1) * rowStride; continue }
-            let length = rowStride == width ? end - p : min(width - x, end - p)
-            runs[found] = OutputRun(tileOffset: p - start, outputOffset: y * width + x, count: length)
-            found += 1
-            p += length
-        }
-        return found
     }
 
     /// ``compute()`` with the AVX2 tile: three vectors of 8 positions, consecutive flat positions, or with
@@ -321,9 +287,9 @@ struct DirectConvJob {
         let perRow = geometry.shape.outWidth / 8, vectors = geometry.rows.count * perRow
         /// Where row vector `v` of the band reads (from the padded copy) and writes.
         @inline(__always) func rowVector(_ v: Int) -> (input: Int, place: VectorPlace) {
-            guard v < vectors else { return (-1, VectorPlace(y: geometry.rows.count, x: 0, contiguous: false)) }
+            guard v < vectors else { return (-1, VectorPlace(offset: 0, count: 0)) }
             let y = v / perRow, x = v % perRow * 8
-            return (y * geometry.rowStride + x, VectorPlace(y: y, x: x, contiguous: true))
+            return (y * geometry.rowStride + x, VectorPlace(offset: y * geometry.shape.outWidth + x, count: 8))
         }
         for tile in 0..<(geometry.rowAligned ? (vectors + 2) / 3 : geometry.tileCount) {
             let source: UnsafePointer<Float>, planeStride: Int, places: (VectorPlace, VectorPlace, VectorPlace), offsets: (Int, Int)
@@ -365,48 +331,31 @@ struct DirectConvJob {
         return (UnsafePointer(tail), width)
     }
 
-    /// Where the eight outputs at flat position `q` go: row and column of the first, and whether all eight are
-    /// real outputs (of one row, or of consecutive rows when rows have no padding columns).
+    /// Where the eight outputs at flat position `q` go (flat positions are output positions): all eight, or those
+    /// before the band's end.
     @inline(__always)
     private func place(_ q: Int) -> VectorPlace {
-        let y = q / geometry.rowStride, x = q % geometry.rowStride, width = geometry.shape.outWidth
-        return VectorPlace(y: y, x: x, contiguous: (x + 8 <= width || geometry.rowStride == width) && q + 8 <= geometry.positions)
+        VectorPlace(offset: q, count: min(8, geometry.positions - q))
     }
 
-    /// Stores (or, accumulating, adds) eight outputs into `plane`: one vector store when they are contiguous, else one
-    /// by one, dropping the padding columns and the positions past the end.
+    /// Stores (or, accumulating, adds) a vector's outputs into `plane`: one vector store for eight, else one by one.
     @inline(__always)
     private func store(_ values: SIMD8<Float>, _ place: VectorPlace, _ plane: UnsafeMutablePointer<Float>) {
-        let width = geometry.shape.outWidth
-        if place.contiguous {
-            let target = UnsafeMutableRawPointer(plane + place.y * width + place.x)
+        if place.count == 8 {
+            let target = UnsafeMutableRawPointer(plane + place.offset)
             let existing = accumulates ? target.loadUnaligned(as: SIMD8<Float>.self) : SIMD8()
             target.storeBytes(of: values + existing, as: SIMD8<Float>.self)
             return
         }
-        var (y, x) = (place.y, place.x)
-        for lane in 0..<8 {
-            guard y < geometry.rows.count else { return }
-            if x < width { plane[y * width + x] = values[lane] + (accumulates ? plane[y * width + x] : 0) }
-            x += 1
-            if x == geometry.rowStride { (y, x) = (y + 1, 0) }
-        }
+        for lane in 0..<max(place.count, 0) { plane[place.offset + lane] = values[lane] + (accumulates ? plane[place.offset + lane] : 0) }
     }
 }
 
-/// Consecutive outputs of a tile: `count` sums from `tileOffset` in the tile go to `outputOffset` in an output plane.
-struct OutputRun {
-    let tileOffset: Int
-    let outputOffset: Int
-    let count: Int
-}
-
-/// The output row and column of a vector's first flat position, and whether its eight positions are contiguous
-/// outputs.
+/// Where a vector of 8 outputs goes in an output plane: its first output's offset, and how many of its lanes are
+/// outputs (8, fewer at a band's end, none for a tile's missing vector).
 struct VectorPlace {
-    let y: Int
-    let x: Int
-    let contiguous: Bool
+    let offset: Int
+    let count: Int
 }
 
 /// The 12 accumulators of one 4-channel × 24-position tile.
