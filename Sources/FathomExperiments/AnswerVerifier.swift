@@ -47,15 +47,15 @@ public struct AnswerVerifier {
         self.strict = strict
     }
 
-    /// Verifies `result.best`, then (if it fails) the other feasible queried candidates by accuracy (the faster first
+    /// Verifies `result.best`, then (if it fails) the other feasible queried candidates by ranking score (the faster first
     /// among equals) until one holds; `onCheck` sees each check as it is made.
     ///
     /// - Throws: `ExperimentError.noFeasibleArchitecture` when no queried candidate verifies within the budget.
     public func verify(_ result: SearchResult, onCheck: (VerificationCheck) -> Void = { _ in }) throws -> Verification {
         let ranked = result.history.compactMap { record -> Candidate? in
             guard record.feasible, let accuracy = record.accuracy, let latency = record.latency, record.arch != result.best.arch else { return nil }
-            return Candidate(arch: record.arch, accuracy: accuracy, latency: latency)
-        }.sorted { ($0.accuracy, -$0.latency.ms) > ($1.accuracy, -$1.latency.ms) }
+            return Candidate(arch: record.arch, accuracy: accuracy, score: record.score, latency: latency)
+        }.sorted { ($0.score, -$0.latency.ms) > ($1.score, -$1.latency.ms) }
         var checks: [VerificationCheck] = []
         var fastest: VerificationCheck?
         for candidate in [result.best] + ranked {
@@ -65,7 +65,8 @@ public struct AnswerVerifier {
             checks.append(check)
             onCheck(check)
             if check.withinBudget {
-                return Verification(chosen: Candidate(arch: check.arch, accuracy: check.accuracy, latency: measured), checks: checks, source: truth.id)
+                return Verification(chosen: Candidate(arch: check.arch, accuracy: check.accuracy, score: candidate.score, latency: measured),
+                                    checks: checks, source: truth.id)
             }
             if measured.ms < fastest?.truth.ms ?? .infinity { fastest = check }
         }

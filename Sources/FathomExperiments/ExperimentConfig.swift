@@ -244,7 +244,7 @@ public struct ExperimentConfig: Sendable {
         switch spec {
         case let .table(path, column): return "table:\(absolute(path)):\(column)"
         case let .predictor(model): return "predictor:\(absolute(model))"
-        case let .supernet(directory): return "supernet:\(absolute(directory))"
+        case let .supernet(directory, ranking): return "\(ranking.kind):\(absolute(directory))"
         case .measure: return source
         }
     }

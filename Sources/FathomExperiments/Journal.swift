@@ -9,7 +9,7 @@ import Foundation
 /// line (a kill in mid-write) is detected and dropped.
 public final class Journal {
     struct Entry: Codable {
-        /// `accuracy` or `latency`.
+        /// `accuracy`, `score` (a ranking score other than the accuracy) or `latency`.
         let kind: String
         let arch: String
         let value: Double
@@ -30,6 +30,7 @@ public final class Journal {
 
     private let handle: FileHandle
     private var accuracies: [String: Double] = [:]
+    private var scores: [String: Double] = [:]
     private var latencies: [String: LatencyEstimate] = [:]
     /// Entries read back from an earlier run of the job.
     public private(set) var replayed = 0
@@ -47,7 +48,11 @@ public final class Journal {
                     continue
                 }
                 replayed += 1
-                if entry.kind == "accuracy" { accuracies[entry.arch] = entry.value } else { latencies[entry.arch] = Self.estimate(entry) }
+                switch entry.kind {
+                case "accuracy": accuracies[entry.arch] = entry.value
+                case "score": scores[entry.arch] = entry.value
+                default: latencies[entry.arch] = Self.estimate(entry)
+                }
             }
             // Rewrite without damaged lines, so appends start on a clean line.
             if damagedLines > 0 {
@@ -72,11 +77,17 @@ public final class Journal {
     }
 
     func accuracy(_ key: String) -> Double? { accuracies[key] }
+    func score(_ key: String) -> Double? { scores[key] }
     func latency(_ key: String) -> LatencyEstimate? { latencies[key] }
 
     func record(accuracy: Double, for key: String, durable: Bool) throws {
         try append(kind: "accuracy", arch: key, value: accuracy, estimate: nil, durable: durable)
         accuracies[key] = accuracy
+    }
+
+    func record(score: Double, for key: String, durable: Bool) throws {
+        try append(kind: "score", arch: key, value: score, estimate: nil, durable: durable)
+        scores[key] = score
     }
 
     func record(latency: LatencyEstimate, for key: String, durable: Bool) throws {
@@ -132,6 +143,18 @@ final class JournaledAccuracySource: AccuracySource {
         let value = try inner.accuracy(of: arch)
         try journal.record(accuracy: value, for: key, durable: !(inner is TableAccuracySource))
         onAnswer(arch, value, false)
+        return value
+    }
+
+    var ranksByScore: Bool { inner.ranksByScore }
+
+    /// The ranking score, from the journal or asked and recorded (a journal written before scores were recorded has
+    /// none: the source is asked again).
+    func rankingScore(of arch: Architecture) throws -> Double {
+        let key = space.format(arch)
+        if let value = journal.score(key) { return value }
+        let value = try inner.rankingScore(of: arch)
+        try journal.record(score: value, for: key, durable: !(inner is TableAccuracySource))
         return value
     }
 }

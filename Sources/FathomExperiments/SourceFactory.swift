@@ -33,10 +33,10 @@ public final class SourceFactory {
         switch try SourceSpec(text, option: "--accuracy") {
         case let .table(path, column):
             return try TableAccuracySource(table: table(path), column: column)
-        case let .supernet(directory):
-            return try SupernetAccuracy(directory: directory)
+        case let .supernet(directory, ranking):
+            return try SupernetAccuracy(directory: directory, ranking: ranking)
         case .predictor, .measure:
-            throw ExperimentError.invalidSource(option: "--accuracy", value: text, expected: "table:PATH:COLUMN or supernet:DIR")
+            throw ExperimentError.invalidSource(option: "--accuracy", value: text, expected: "table:PATH:COLUMN, supernet:DIR or supernet-loss:DIR")
         }
     }
 

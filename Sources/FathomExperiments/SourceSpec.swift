@@ -1,10 +1,11 @@
 /// A source named on the command line or in a config: `table:PATH:COLUMN`, `predictor:MODEL.json`, `measure`,
-/// `supernet:DIR` (design.md's command table).
+/// `supernet:DIR` (design.md's command table), `supernet-loss:DIR` (the same supernet, candidates ranked by its
+/// validation loss).
 public enum SourceSpec: Equatable, Sendable {
     case table(path: String, column: String)
     case predictor(model: String)
     case measure
-    case supernet(directory: String)
+    case supernet(directory: String, ranking: SupernetAccuracy.Ranking)
 
     /// The kind's name as written before the first colon.
     public var kind: String {
@@ -12,13 +13,13 @@ public enum SourceSpec: Equatable, Sendable {
         case .table: return "table"
         case .predictor: return "predictor"
         case .measure: return "measure"
-        case .supernet: return "supernet"
+        case let .supernet(_, ranking): return ranking.kind
         }
     }
 
     /// Parses `text` given to `option` (`--accuracy` or `--latency`, for error messages).
     public init(_ text: String, option: String) throws {
-        let expected = "table:PATH:COLUMN, predictor:MODEL.json, measure or supernet:DIR"
+        let expected = "table:PATH:COLUMN, predictor:MODEL.json, measure, supernet:DIR or supernet-loss:DIR"
         if text == "measure" {
             self = .measure
             return
@@ -33,8 +34,10 @@ public enum SourceSpec: Equatable, Sendable {
             self = .table(path: String(rest[..<last]), column: String(rest[rest.index(after: last)...]))
         case "predictor" where !rest.isEmpty:
             self = .predictor(model: rest)
-        case "supernet" where !rest.isEmpty:
-            self = .supernet(directory: rest)
+        case SupernetAccuracy.Ranking.accuracy.kind where !rest.isEmpty:
+            self = .supernet(directory: rest, ranking: .accuracy)
+        case SupernetAccuracy.Ranking.loss.kind where !rest.isEmpty:
+            self = .supernet(directory: rest, ranking: .loss)
         default:
             throw ExperimentError.invalidSource(option: option, value: text, expected: expected)
         }

@@ -19,6 +19,12 @@ final class StudyAccuracySource: AccuracySource {
     func accuracy(of arch: Architecture) throws -> Double {
         try study.answer(source: "accuracy " + inner.id, arch: space.format(arch)) { (try inner.accuracy(of: arch), nil) }.value
     }
+
+    var ranksByScore: Bool { inner.ranksByScore }
+
+    func rankingScore(of arch: Architecture) throws -> Double {
+        try study.answer(source: "score " + inner.id, arch: space.format(arch)) { (try inner.rankingScore(of: arch), nil) }.value
+    }
 }
 
 /// A latency source that asks the study store first (as ``StudyAccuracySource``); `context` (batch, threads, …) is

@@ -5,21 +5,47 @@ import Foundation
 
 /// Accuracy of an architecture as a trained supernet answers it: the subnet drawn with inherited weights, batch norm
 /// recalibrated on training batches, scored on the validation split. Answers are cached per architecture; the id
-/// names the checkpoint (`supernet:<dir>@<checksum>`).
+/// names the checkpoint (`supernet:<dir>@<checksum>`, or `supernet-loss:…` when candidates are ranked by loss).
 public final class SupernetAccuracy: AccuracySource {
-    public let supernet: TrainedSupernet
-    private var cache: [Architecture: Double] = [:]
+    /// What a search ranks the supernet's answers by.
+    public enum Ranking: String, Sendable, Equatable {
+        /// The subnet's validation accuracy.
+        case accuracy
+        /// The subnet's validation cross-entropy (lower ranks higher): it orders architectures more like training them
+        /// from scratch does (`supernet rank-check`'s `kendall_loss` against `kendall`), since it keeps what accuracy
+        /// rounds away, how sure the subnet is of each image.
+        case loss
 
-    /// Opens the training run in `directory` (the newest good checkpoint).
-    public init(directory: String) throws {
-        supernet = try TrainedSupernet(directory: URL(fileURLWithPath: directory))
+        /// The source kind that selects it: `supernet` or `supernet-loss`.
+        public var kind: String { self == .accuracy ? "supernet" : "supernet-loss" }
     }
 
-    public var id: String { "supernet:\(supernet.checkpointID)" }
+    public let supernet: TrainedSupernet
+    public let ranking: Ranking
+    private var cache: [Architecture: SubnetEvaluation.Score] = [:]
+
+    /// Opens the training run in `directory` (the newest good checkpoint).
+    public init(directory: String, ranking: Ranking = .accuracy) throws {
+        supernet = try TrainedSupernet(directory: URL(fileURLWithPath: directory))
+        self.ranking = ranking
+    }
+
+    public var id: String { "\(ranking.kind):\(supernet.checkpointID)" }
 
     public func accuracy(of arch: Architecture) throws -> Double {
+        try score(of: arch).accuracy
+    }
+
+    public var ranksByScore: Bool { ranking == .loss }
+
+    /// The negated validation loss when ranking by loss, else the accuracy.
+    public func rankingScore(of arch: Architecture) throws -> Double {
+        ranking == .loss ? -(try score(of: arch).loss) : try accuracy(of: arch)
+    }
+
+    private func score(of arch: Architecture) throws -> SubnetEvaluation.Score {
         if let known = cache[arch] { return known }
-        let value = try supernet.extractor.accuracy(of: arch)
+        let value = try supernet.extractor.score(of: arch)
         cache[arch] = value
         return value
     }

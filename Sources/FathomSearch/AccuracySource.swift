@@ -9,4 +9,17 @@ public protocol AccuracySource {
     var id: String { get }
     /// The accuracy (higher is better) of `arch`; throws when the source cannot answer for it.
     func accuracy(of arch: Architecture) throws -> Double
+    /// Whether strategies rank by ``rankingScore(of:)`` instead of the accuracy.
+    var ranksByScore: Bool { get }
+    /// What strategies rank `arch` by (higher is better) when ``ranksByScore``: a score the source knows to order
+    /// architectures more faithfully than its accuracy (a supernet's validation loss, negated). Asked right after
+    /// `accuracy(of:)`, as part of the same query.
+    func rankingScore(of arch: Architecture) throws -> Double
+}
+
+extension AccuracySource {
+    /// Most sources rank by the accuracy.
+    public var ranksByScore: Bool { false }
+    /// The accuracy.
+    public func rankingScore(of arch: Architecture) throws -> Double { try accuracy(of: arch) }
 }

@@ -61,7 +61,7 @@ struct AccuracySurrogate {
 
     /// Adds the candidates of `queried` (a search's queries, in order) past the `count` it has seen, and refits.
     mutating func add(newIn queried: [Candidate]) {
-        for candidate in queried[count...] { add(candidate.arch, accuracy: candidate.accuracy) }
+        for candidate in queried[count...] { add(candidate.arch, accuracy: candidate.score) }
     }
 
     /// Doubles the factor's storage.

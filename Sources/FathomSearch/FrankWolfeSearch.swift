@@ -110,7 +110,7 @@ public struct FrankWolfeSearch: SearchStrategy {
     private func query(near target: Architecture?, _ surrogate: AccuracySurrogate, _ model: AdditiveLatencyModel?,
                        _ session: SearchSession) throws {
         if let target, !session.isQueried(target), try session.propose(target) != nil { return }
-        let elites = session.queried.sorted { $0.accuracy > $1.accuracy }.prefix(elite).map(\.arch)
+        let elites = session.queried.sorted { $0.score > $1.score }.prefix(elite).map(\.arch)
         let anchors = (target.map { [$0] } ?? []) + elites
         let samples = (0..<screened).map { _ in session.space.sample(using: &session.rng) }
         var seen = Set<Architecture>()

@@ -100,7 +100,7 @@ public struct LocalSearch: SearchStrategy {
                                   _ surrogate: inout AccuracySurrogate) throws -> Candidate? {
         surrogate.add(newIn: session.queried)
         for neighbour in try order(session.rng.shuffled(neighbours), session, surrogate).prefix(limit) where !session.isDone {
-            if let next = try session.propose(neighbour), next.accuracy > here.accuracy { return next }
+            if let next = try session.propose(neighbour), next.score > here.score { return next }
         }
         return nil
     }
@@ -110,7 +110,7 @@ public struct LocalSearch: SearchStrategy {
     private func favouriteNearBest(_ session: SearchSession, _ surrogate: inout AccuracySurrogate) throws -> Architecture? {
         surrogate.add(newIn: session.queried)
         var near = Set<Architecture>()
-        for best in session.queried.sorted(by: { $0.accuracy > $1.accuracy }).prefix(5) {
+        for best in session.queried.sorted(by: { $0.score > $1.score }).prefix(5) {
             let ring = session.space.neighbours(of: best.arch)
             var seen = Set(ring + [best.arch])
             near.formUnion(ring)

@@ -3,7 +3,7 @@
 enum ParetoSorting {
     /// Whether `a` is at least as good as `b` in both objectives and better in one.
     static func dominates(_ a: Candidate, _ b: Candidate) -> Bool {
-        a.accuracy >= b.accuracy && a.latency.ms <= b.latency.ms && (a.accuracy > b.accuracy || a.latency.ms < b.latency.ms)
+        a.score >= b.score && a.latency.ms <= b.latency.ms && (a.score > b.score || a.latency.ms < b.latency.ms)
     }
 
     /// The fronts of `items` as index lists, best first (Deb's fast non-dominated sort).
@@ -37,7 +37,7 @@ enum ParetoSorting {
     /// neighbours in the front span; the extremes of each objective get infinity.
     static func crowding(_ items: [Candidate], front: [Int]) -> [Double] {
         var distance = Array(repeating: 0.0, count: front.count)
-        let objectives: [(Candidate) -> Double] = [\.accuracy, \.latency.ms]
+        let objectives: [(Candidate) -> Double] = [\.score, \.latency.ms]
         for objective in objectives {
             let order = front.indices.sorted { objective(items[front[$0]]) < objective(items[front[$1]]) }
             guard let low = order.first, let high = order.last else { continue }

@@ -38,7 +38,7 @@ public struct RegularizedEvolution: SearchStrategy {
                 var parent = session.rng.element(of: members)
                 for _ in 1..<sampleSize {
                     let rival = session.rng.element(of: members)
-                    if rival.accuracy > parent.accuracy { parent = rival }
+                    if rival.score > parent.score { parent = rival }
                 }
                 var slowest: (arch: Architecture, ms: Double)?
                 for _ in 0..<redraws where slowest == nil || session.latencyIsCheap {

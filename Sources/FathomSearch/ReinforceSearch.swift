@@ -42,8 +42,8 @@ public struct ReinforceSearch: SearchStrategy {
                 let probabilities = policy.probabilities()
                 let arch = policy.sample(probabilities, in: session.space, using: &session.rng)
                 guard let candidate = try session.propose(arch) else { continue }
-                let advantage = candidate.accuracy - (baseline ?? candidate.accuracy)
-                baseline = baselineDecay * (baseline ?? candidate.accuracy) + (1 - baselineDecay) * candidate.accuracy
+                let advantage = candidate.score - (baseline ?? candidate.score)
+                baseline = baselineDecay * (baseline ?? candidate.score) + (1 - baselineDecay) * candidate.score
                 var gradient = policy.logits.map { $0.map { _ in 0.0 } }
                 policy.accumulateScore(of: arch, probabilities, scale: advantage, into: &gradient)
                 try subtractFeasibilityScore(policy, probabilities, scale: advantage, from: &gradient, session)

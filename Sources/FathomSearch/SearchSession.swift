@@ -73,18 +73,19 @@ final class SearchSession {
         if let broken = try violation(of: arch) {
             idleProposals += 1
             if proposed.insert(arch).inserted {
-                history.append(SearchRecord(arch: arch, latency: broken.latency, accuracy: nil, feasible: false,
+                history.append(SearchRecord(arch: arch, latency: broken.latency, accuracy: nil, score: nil, feasible: false,
                                             query: nil, violated: broken.name))
             }
             return nil
         }
         guard queriesLeft > 0 else { return nil }
-        let candidate = Candidate(arch: arch, accuracy: try accuracySource.accuracy(of: arch), latency: try latency(of: arch))
+        let accuracy = try accuracySource.accuracy(of: arch)
+        let candidate = Candidate(arch: arch, accuracy: accuracy, score: accuracySource.ranksByScore ? try accuracySource.rankingScore(of: arch) : accuracy, latency: try latency(of: arch))
         accuracies[arch] = candidate
         proposed.insert(arch)
         queried.append(candidate)
         idleProposals = 0
-        history.append(SearchRecord(arch: arch, latency: candidate.latency, accuracy: candidate.accuracy, feasible: true,
+        history.append(SearchRecord(arch: arch, latency: candidate.latency, accuracy: candidate.accuracy, score: candidate.score, feasible: true,
                                     query: queried.count, violated: nil))
         return candidate
     }
@@ -97,7 +98,7 @@ final class SearchSession {
         return nil
     }
 
-    /// The result: the most accurate queried candidate, or `noFeasibleCandidate` with the fastest one seen.
+    /// The result: the best queried candidate by ranking score, or `noFeasibleCandidate` with the fastest one seen.
     func result(strategy: String, paretoFront: [Candidate] = [], notes: [String] = []) throws -> SearchResult {
         guard let best = queried.max(by: isWorse) else {
             throw SearchError.noFeasibleCandidate(fastestSeen: fastest?.arch, fastestMs: fastest?.ms)
@@ -107,9 +108,9 @@ final class SearchSession {
                             accuracySource: accuracySource.id, latencySource: latencySource.id)
     }
 
-    /// Orders by accuracy, then lower latency; `max(by:)` keeps the earliest of equals.
+    /// Orders by ranking score, then lower latency; `max(by:)` keeps the earliest of equals.
     private func isWorse(_ a: Candidate, _ b: Candidate) -> Bool {
-        a.accuracy != b.accuracy ? a.accuracy < b.accuracy : a.latency.ms > b.latency.ms
+        a.score != b.score ? a.score < b.score : a.latency.ms > b.latency.ms
     }
 
     /// Runs `body` on a fresh session and returns its result: the one entry point every strategy uses.

@@ -70,6 +70,18 @@ import Testing
         }
     }
 
+    /// Strategies rank by the source's ranking score and report its accuracy: with the score upside down, the answer
+    /// is the least accurate queried candidate, with its own accuracy.
+    @Test(arguments: SearchStrategies.names) func ranksByTheSourcesScoreAndReportsTheAccuracy(_ name: String) throws {
+        let problem = Self.problem
+        let result = try SearchStrategies.named(name).search(problem.request(queries: 60, seed: 1, budgetMs: nil), accuracy: UpsideDownScore(problem),
+                                                             latency: TableLatency(problem: problem))
+        let queried = result.history.filter(\.feasible)
+        #expect(result.best.accuracy == problem.accuracy(of: result.best.arch) && result.best.score == -result.best.accuracy)
+        #expect(result.best.accuracy == queried.compactMap(\.accuracy).min())
+        #expect(queried.allSatisfy { $0.score == $0.accuracy.map { -$0 } })
+    }
+
     @Test(arguments: SearchStrategies.names) func sameSeedSameHistoryOtherSeedOtherHistory(_ name: String) throws {
         let first = try run(name, seed: 11).0
         let again = try run(name, seed: 11).0

@@ -95,6 +95,19 @@ final class SpyAccuracy: AccuracySource {
     }
 }
 
+/// The problem's accuracy, ranked by another score: the accuracy turned upside down, so that the best by score is the
+/// least accurate (a supernet ranked by its loss is the real case: a score other than the accuracy it reports).
+final class UpsideDownScore: AccuracySource {
+    let id = "synthetic:upside-down"
+    let problem: SyntheticProblem
+
+    init(_ problem: SyntheticProblem) { self.problem = problem }
+
+    func accuracy(of arch: Architecture) throws -> Double { problem.accuracy(of: arch) }
+    var ranksByScore: Bool { true }
+    func rankingScore(of arch: Architecture) throws -> Double { -problem.accuracy(of: arch) }
+}
+
 /// The problem's latency as a lookup table: additive, so Frank-Wolfe's guarantee holds.
 struct TableLatency: AdditiveLatencySource {
     let id = "synthetic:lut"
