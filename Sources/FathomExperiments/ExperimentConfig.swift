@@ -186,15 +186,15 @@ public struct ExperimentConfig: Sendable {
         self.hash = String(Self.fnv1a(data), radix: 16)
     }
 
-    /// `{"source": "table:PATH:COLUMN" | "supernet:DIR"}` or `{"train": "SUPERNET_CONFIG.json"}`; a training config is
-    /// read (every problem in it reported) and must train the experiment's space.
+    /// `{"source": "table:PATH:COLUMN" | "supernet:DIR" | "supernet-accuracy:DIR"}` or `{"train": "SUPERNET_CONFIG.json"}`; a
+    /// training config is read (every problem in it reported) and must train the experiment's space.
     private static func readAccuracy(
         _ section: JSONObjectReader, space: String?, directory: URL,
         source: (JSONObjectReader, String, Set<String>, String) throws -> String
     ) throws -> (source: String?, training: String?) {
         switch (section.has("source"), section.has("train")) {
         case (true, false):
-            return (try source(section, "source", ["table", "supernet"], "table:PATH:COLUMN or supernet:DIR"), nil)
+            return (try source(section, "source", ["table", "supernet", "supernet-accuracy"], "table:PATH:COLUMN, supernet:DIR or supernet-accuracy:DIR"), nil)
         case (false, true):
             let path = try existingFile(section, "train", directory: directory, expected: "a supernet training config file")
             let training = try TrainingConfig(path: path)

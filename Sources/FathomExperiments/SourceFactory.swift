@@ -36,7 +36,7 @@ public final class SourceFactory {
         case let .supernet(directory, ranking):
             return try SupernetAccuracy(directory: directory, ranking: ranking)
         case .predictor, .measure:
-            throw ExperimentError.invalidSource(option: "--accuracy", value: text, expected: "table:PATH:COLUMN, supernet:DIR or supernet-loss:DIR")
+            throw ExperimentError.invalidSource(option: "--accuracy", value: text, expected: "table:PATH:COLUMN, supernet:DIR or supernet-accuracy:DIR")
         }
     }
 

@@ -1,6 +1,6 @@
 /// A source named on the command line or in a config: `table:PATH:COLUMN`, `predictor:MODEL.json`, `measure`,
-/// `supernet:DIR` (design.md's command table), `supernet-loss:DIR` (the same supernet, candidates ranked by its
-/// validation loss).
+/// `supernet:DIR` (design.md's command table; candidates ranked by the supernet's validation loss),
+/// `supernet-accuracy:DIR` (the same supernet, candidates ranked by its validation accuracy).
 public enum SourceSpec: Equatable, Sendable {
     case table(path: String, column: String)
     case predictor(model: String)
@@ -19,7 +19,7 @@ public enum SourceSpec: Equatable, Sendable {
 
     /// Parses `text` given to `option` (`--accuracy` or `--latency`, for error messages).
     public init(_ text: String, option: String) throws {
-        let expected = "table:PATH:COLUMN, predictor:MODEL.json, measure, supernet:DIR or supernet-loss:DIR"
+        let expected = "table:PATH:COLUMN, predictor:MODEL.json, measure, supernet:DIR or supernet-accuracy:DIR"
         if text == "measure" {
             self = .measure
             return

@@ -5,7 +5,10 @@ import Foundation
 
 /// Accuracy of an architecture as a trained supernet answers it: the subnet drawn with inherited weights, batch norm
 /// recalibrated on training batches, scored on the validation split. Answers are cached per architecture; the id
-/// names the checkpoint (`supernet:<dir>@<checksum>`, or `supernet-loss:…` when candidates are ranked by loss).
+/// names the checkpoint (`supernet:<dir>@<checksum>`, or `supernet-accuracy:…` when candidates are ranked by accuracy).
+/// Searches rank candidates by the subnet's validation loss unless asked to rank by accuracy: against architectures
+/// trained from scratch, the loss ranked better in every rank check (18 of 18 supernet and ground-truth pairs on
+/// fmnist-cell; with a 12 000-image validation split, FairNAS 30 epochs Kendall τ 0.533 by loss, 0.427 by accuracy).
 public final class SupernetAccuracy: AccuracySource {
     /// What a search ranks the supernet's answers by.
     public enum Ranking: String, Sendable, Equatable {
@@ -16,8 +19,8 @@ public final class SupernetAccuracy: AccuracySource {
         /// rounds away, how sure the subnet is of each image.
         case loss
 
-        /// The source kind that selects it: `supernet` or `supernet-loss`.
-        public var kind: String { self == .accuracy ? "supernet" : "supernet-loss" }
+        /// The source kind that selects it: `supernet-accuracy` or `supernet`.
+        public var kind: String { self == .accuracy ? "supernet-accuracy" : "supernet" }
     }
 
     public let supernet: TrainedSupernet
@@ -25,7 +28,7 @@ public final class SupernetAccuracy: AccuracySource {
     private var cache: [Architecture: SubnetEvaluation.Score] = [:]
 
     /// Opens the training run in `directory` (the newest good checkpoint).
-    public init(directory: String, ranking: Ranking = .accuracy) throws {
+    public init(directory: String, ranking: Ranking = .loss) throws {
         supernet = try TrainedSupernet(directory: URL(fileURLWithPath: directory))
         self.ranking = ranking
     }

@@ -47,15 +47,15 @@ import Glibc
         let file = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: w.out("subnet.json")))) as? [String: Any]
         #expect(file?["arch"] as? String == Self.arch)
         #expect((file?["layers"] as? [Any])?.isEmpty == false)
-        // A search ranked by the supernet's validation loss reports accuracies and names its source.
+        // A search ranked by the supernet's validation accuracy (not its loss, the default) reports accuracies and names its source.
         try Data(#"{"kind": "proxy", "space": "fmnist-cell", "model": {"proxy": "flops", "slope": 1e-9, "intercept": 1}}"#.utf8)
             .write(to: URL(fileURLWithPath: w.out("proxy.json")))
-        let searched = try FathomProcess.run(["search", "fmnist-cell", "--accuracy", "supernet-loss:\(w.out("run"))", "--latency",
+        let searched = try FathomProcess.run(["search", "fmnist-cell", "--accuracy", "supernet-accuracy:\(w.out("run"))", "--latency",
                                               "predictor:\(w.out("proxy.json"))", "--budget-ms", "1000", "--strategy", "random", "--queries", "4",
                                               "--seed", "0", "--json"])
         #expect(searched.status == 0, "\(searched.stderr)")
         let answer = searched.jsonLines.first ?? [:]
-        #expect((answer["accuracy_source"] as? String)?.hasPrefix("supernet-loss:\(w.out("run"))") == true, "\(answer)")
+        #expect((answer["accuracy_source"] as? String)?.hasPrefix("supernet-accuracy:\(w.out("run"))") == true, "\(answer)")
         #expect((0...1).contains(answer["accuracy"] as? Double ?? -1), "\(answer)")
 
         // Rank fidelity on three architectures, then again reusing the standalone accuracies of the first check.

@@ -10,8 +10,8 @@ import Testing
         #expect(try SourceSpec("table:C:/x.csv:col", option: "--latency") == .table(path: "C:/x.csv", column: "col"))
         #expect(try SourceSpec("predictor:m.json", option: "--latency") == .predictor(model: "m.json"))
         #expect(try SourceSpec("measure", option: "--latency") == .measure)
-        #expect(try SourceSpec("supernet:runs/x", option: "--accuracy") == .supernet(directory: "runs/x", ranking: .accuracy))
-        #expect(try SourceSpec("supernet-loss:runs/x", option: "--accuracy") == .supernet(directory: "runs/x", ranking: .loss))
+        #expect(try SourceSpec("supernet:runs/x", option: "--accuracy") == .supernet(directory: "runs/x", ranking: .loss))
+        #expect(try SourceSpec("supernet-accuracy:runs/x", option: "--accuracy") == .supernet(directory: "runs/x", ranking: .accuracy))
     }
 
     @Test(arguments: ["table:nocolumn", "table:", "tables:a:b", "measured", "predictor:", "table:x.csv:"])
