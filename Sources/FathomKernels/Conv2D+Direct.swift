@@ -31,17 +31,18 @@ enum DirectConv2D {
         shape.stride == 1 && !shape.isDepthwise
     }
 
-    /// Whether the automatic choice takes the direct kernel: it computes the shape and enough of the positions it
-    /// computes are outputs: 80% with the AVX2 tile, 60% with the AVX-512 one, whose alternative (panel GEMM) runs
-    /// AVX2. Measured with `fathom bench conv` (3×3, one thread): AVX2, 16 channels on 32×32 (93% of positions used)
-    /// 86 GFLOP/s direct against 58 by panel GEMM, 32 on 16×16 (89%) 91 against 72, but 64 on 8×8 (67%) 70 against
-    /// 79; AVX-512, 64 on 8×8 (67%) 64 against 39. A pointwise convolution takes it only with the AVX-512 tile (1×1,
-    /// one thread, GFLOP/s direct against SGEMM on the input: 16 channels on 32×32 39/35, 32 on 16×16 55/35, 96 on
-    /// 14×14 78/50, 240 on 14×14 90/73); with AVX2, SGEMM is as fast or faster (32 on 16×16 44/50, 96 on 14×14 51/65).
+    /// Whether the automatic choice takes the direct kernel: it computes the shape and at least 60% of the positions it
+    /// computes are outputs (all of them but the last tile's overhang, so only tiny planes fall short). Measured with
+    /// `fathom bench conv` (one thread, batch 8, GFLOP/s, best of 3), direct against panel GEMM: AVX-512 3×3, 16 channels
+    /// on 32×32 130 against 53, 64 on 8×8 122 against 86, 5×5 160 on 7×7 (82% of positions used) 110 against 51; AVX2
+    /// 3×3 64 on 8×8 70 against 58 (the panel GEMM's, the automatic choice before), 5×5 160 on 7×7 (68%) 57 against 41.
+    /// A pointwise convolution takes it only with the AVX-512 tile (1×1, one thread, GFLOP/s direct against SGEMM on
+    /// the input: 16 channels on 32×32 39/35, 32 on 16×16 55/35, 96 on 14×14 78/50, 240 on 14×14 90/73); with AVX2,
+    /// SGEMM is as fast or faster (32 on 16×16 44/50, 96 on 14×14 51/65).
     static func suits(_ shape: Conv2DShape, isa: KernelISA = .current) -> Bool {
         guard computes(shape), !shape.isPointwise || isa == .avx512 else { return false }
         let computed = DirectConvGeometry(shape, rows: 0..<shape.outHeight, isa: isa).computedPositions
-        return isa == .avx512 ? 5 * shape.outPlane >= 3 * computed : 5 * shape.outPlane >= 4 * computed
+        return 5 * shape.outPlane >= 3 * computed
     }
 
     /// `output = activation(conv(input, weights) + bias)` for every image and group of `shape` (with `accumulate`,
