@@ -7,14 +7,15 @@ import FathomKernelsAVX512
 /// contiguous floats at any stride and the inner loops need no bounds checks. Outputs are computed
 /// 8 at a time along a row (`SIMD8<Float>`). Planes are spread over the pool.
 enum DepthwiseConv2D {
-    /// With AVX-512 (`isa`), planes whose rows have at least 16 outputs run `WideDepthwise` (16 outputs per vector).
+    /// With AVX-512 (`isa`), planes whose rows have at least 8 outputs run `WideDepthwise` (16 outputs per vector; a
+    /// row of 8 to 15 is one vector: on a 12×12 plane, 16 lanes per row where the AVX2 kernel spent two vectors of 8).
     static func forward(
         _ shape: Conv2DShape, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
         bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, pool: ThreadPool?, activation: Activation? = nil,
         isa: KernelISA = .current
     ) {
         let planes = shape.batch * shape.inChannels, k = shape.kernelSize
-        let wide = isa == .avx512 && shape.outWidth >= WideDepthwise.lanes
+        let wide = isa == .avx512 && shape.outWidth >= WideDepthwise.minimumWidth
         forEachPlaneChunk(planes: planes, pool: pool) { planeRange, workspace in
             let padded = PaddedPlane(shape, workspace: workspace)
             withUnsafeTemporaryAllocation(of: Int.self, capacity: k * k) { taps in
@@ -277,7 +278,7 @@ enum DepthwiseConv2D {
 /// One channel plane with a zero border of `padding` on every side, its columns stored by phase:
 /// padded column `c` lives in phase `c % stride` at position `c / stride`, so that the inputs of
 /// consecutive outputs (columns `ow·stride + kw`) are consecutive floats. Each phase has a right
-/// margin so that 8-wide loads past the last window stay inside the allocation.
+/// margin so that 16-wide loads past the last window stay inside the allocation.
 struct PaddedPlane {
     let base: UnsafeMutablePointer<Float>
     private let rowStride: Int
@@ -289,7 +290,7 @@ struct PaddedPlane {
     init(_ shape: Conv2DShape, workspace: Workspace) {
         self.shape = shape
         let paddedWidth = shape.inWidth + 2 * shape.padding
-        phaseWidth = (paddedWidth + shape.stride - 1) / shape.stride + 8
+        phaseWidth = (paddedWidth + shape.stride - 1) / shape.stride + 16
         rowStride = phaseWidth * shape.stride
         (paddingQuotient, paddingRemainder) = shape.padding.quotientAndRemainder(dividingBy: shape.stride)
         base = workspace.allocate((shape.inHeight + 2 * shape.padding) * rowStride)

@@ -1,14 +1,18 @@
 /// The depthwise convolution's plane kernel for AVX-512 (x86-64-v4): vectors of 16 outputs along a row, four at a
 /// time, each with two sums (even and odd kernel rows: eight independent FMA chains). The caller (FathomKernels'
 /// depthwise kernel) pads the plane and splits its columns by phase, so that the inputs of 16 neighbouring outputs
-/// are 16 consecutive floats at any stride; this kernel takes rows of at least 16 outputs, whose last vector ends at
-/// the row's end (recomputing a few outputs), so that no read passes the row's last window.
+/// are 16 consecutive floats at any stride. A row of 16 outputs or more ends with a vector that ends at the row's end
+/// (recomputing a few outputs); a row of 8 to 15 is one vector, whose lanes past the row's end are stored over the
+/// start of the next row (which is stored after it) except in the plane's last row, stored lane by lane. The caller's
+/// padded plane keeps the reads of those lanes inside it.
 public enum WideDepthwise {
-    /// Outputs per vector: rows narrower than this take the AVX2 kernel.
+    /// Outputs per vector.
     public static let lanes = 16
+    /// The narrowest row this kernel takes: narrower ones take the AVX2 kernel.
+    public static let minimumWidth = 8
 
     /// `output[oh·outWidth + ow] = activation(bias + Σ filter[kh·k + kw] · origin[oh·rowStep + ow + taps[kh·k + kw]])`
-    /// for every output of the plane (`outWidth ≥ 16`).
+    /// for every output of the plane (`outWidth ≥ minimumWidth`).
     @inline(never)
     public static func plane(
         kernel: Int, outHeight: Int, outWidth: Int, rowStep: Int, taps: UnsafePointer<Int>, origin: UnsafePointer<Float>,
@@ -32,16 +36,22 @@ public enum WideDepthwise {
         let vectorsPerRow = (p.outWidth + lanes - 1) / lanes, count = p.outHeight * vectorsPerRow
         @inline(__always) func vector(_ v: Int) -> (output: Int, input: UnsafePointer<Float>) {
             let (oh, column) = min(v, count - 1).quotientAndRemainder(dividingBy: vectorsPerRow)
-            let ow = min(lanes * column, p.outWidth - lanes)
+            let ow = max(0, min(lanes * column, p.outWidth - lanes))
             return (oh * p.outWidth + ow, p.origin + oh * p.rowStep + ow)
         }
+        /// Where a narrow plane's last row starts: its vector is stored lane by lane, spilling past the plane.
+        let lastRow = p.outWidth < lanes ? (p.outHeight - 1) * p.outWidth : Int.max
         @inline(__always) func load(_ pointer: UnsafePointer<Float>) -> SIMD16<Float> {
             UnsafeRawPointer(pointer).loadUnaligned(as: SIMD16<Float>.self)
         }
         @inline(__always) func store(_ sums: SIMD16<Float>, at offset: Int) {
             var values = sums
             if let activation { values = activation.value(values) }
-            UnsafeMutableRawPointer(p.output + offset).storeBytes(of: values, as: SIMD16<Float>.self)
+            if offset < lastRow {
+                UnsafeMutableRawPointer(p.output + offset).storeBytes(of: values, as: SIMD16<Float>.self)
+            } else {
+                for lane in 0..<p.outWidth { p.output[offset + lane] = values[lane] }
+            }
         }
         for first in stride(from: 0, to: count, by: 4) {
             let v0 = vector(first), v1 = vector(first + 1), v2 = vector(first + 2), v3 = vector(first + 3)

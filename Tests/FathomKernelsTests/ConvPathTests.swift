@@ -122,9 +122,14 @@ import Testing
     }
 
     /// The depthwise kernel with the vectors of every instruction set this processor runs (AVX-512's 16 outputs per
-    /// vector take rows of at least 16 outputs): rows of exactly 16, of 18 at stride 2, of 40 (a last vector that
-    /// overlaps the one before), kernels 3, 5 and 7, a batch.
+    /// vector take rows of at least 8 outputs): rows of exactly 16, of 18 at stride 2, of 40 (a last vector that
+    /// overlaps the one before), of 8, 12 and 15 (one vector per row, its spare lanes stored over the next row and,
+    /// in a plane's last row, not at all; 7 at stride 2 stays AVX2), kernels 3, 5 and 7, a batch.
     @Test(arguments: [
+        Conv2DShape(batch: 2, inChannels: 3, inHeight: 12, inWidth: 12, outChannels: 3, kernelSize: 3, padding: 1, groups: 3),
+        Conv2DShape(batch: 1, inChannels: 4, inHeight: 5, inWidth: 8, outChannels: 4, kernelSize: 5, padding: 2, groups: 4),
+        Conv2DShape(batch: 1, inChannels: 3, inHeight: 9, inWidth: 29, outChannels: 3, kernelSize: 7, stride: 2, padding: 3, groups: 3),
+        Conv2DShape(batch: 2, inChannels: 2, inHeight: 7, inWidth: 14, outChannels: 2, kernelSize: 3, stride: 2, padding: 1, groups: 2),
         Conv2DShape(batch: 1, inChannels: 3, inHeight: 9, inWidth: 40, outChannels: 3, kernelSize: 3, padding: 1, groups: 3),
         Conv2DShape(batch: 2, inChannels: 2, inHeight: 6, inWidth: 35, outChannels: 2, kernelSize: 5, stride: 2, padding: 2, groups: 2),
         Conv2DShape(batch: 1, inChannels: 2, inHeight: 20, inWidth: 16, outChannels: 2, kernelSize: 7, padding: 3, groups: 2),
