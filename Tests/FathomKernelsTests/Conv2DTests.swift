@@ -67,8 +67,10 @@ import Testing
     }
 
     /// Stride-1 shapes, whose weight gradient comes from dot products over padded planes: odd channel counts (a lone
-    /// output channel, taps not a multiple of four), no padding, groups, batches split across threads.
+    /// output channel, taps not a multiple of four), no padding, groups, batches split across threads; and a pointwise
+    /// one with more than 1 024 channel pairs, whose gradient `backwardWeights` takes from GEMM instead.
     static let strideOneShapes: [Conv2DShape] = [
+        Conv2DShape(batch: 3, inChannels: 37, inHeight: 3, inWidth: 5, outChannels: 29, kernelSize: 1),
         Conv2DShape(batch: 3, inChannels: 3, inHeight: 5, inWidth: 6, outChannels: 5, kernelSize: 3, padding: 1),
         Conv2DShape(batch: 2, inChannels: 2, inHeight: 7, inWidth: 9, outChannels: 3, kernelSize: 5, padding: 2),
         Conv2DShape(batch: 3, inChannels: 3, inHeight: 6, inWidth: 7, outChannels: 3, kernelSize: 1),
