@@ -4,13 +4,15 @@
 /// `channels × (height·width)` matrix, so NCHW feeds SGEMM with no reordering (a 1×1 stride-1
 /// convolution is a single GEMM on the input itself) and im2col rows are contiguous copies of input
 /// rows; the depthwise kernel vectorizes along a row, which NCHW keeps contiguous. The direct k×k
-/// kernel, where MLAS takes NCHWc, vectorizes along flat positions of a padded NCHW plane instead
-/// (``DirectConv2D``): it loses the padding columns, which NCHWc does not, but needs no layout
-/// conversion at every boundary with the rest of the framework (pooling, batch norm, linear).
+/// kernel, where MLAS takes NCHWc, vectorizes along the output rows of NCHW planes instead
+/// (``DirectConv2D``: row vectors of a padded plane, or column-shifted copies of it, so that no padding column is
+/// computed), and needs no layout conversion at every boundary with the rest of the framework (pooling, batch norm,
+/// linear).
 ///
 /// Algorithms, chosen by shape (``Algorithm``, measured with `fathom bench conv`): depthwise convolutions (`groups ==
-/// inChannels == outChannels`) use a direct SIMD kernel; stride-1 k×k convolutions on planes that waste little
-/// padding use ``DirectConv2D`` (no im2col, no packing); every other convolution runs per image and group as
+/// inChannels == outChannels`) use a direct SIMD kernel; stride-1 k×k convolutions use ``DirectConv2D`` (no im2col,
+/// no packing) unless the plane is so small that most of a tile would be wasted; every other convolution runs per
+/// image and group as
 /// `weights[group] · im2col(input[image, group])`: through ``PanelGemm`` (im2col packed panel by panel, weights read in
 /// place, bias and activation applied as the tiles are stored) when the shape suits it, otherwise by materialising
 /// im2col (a pointwise convolution: the input itself) and calling
