@@ -1,5 +1,5 @@
-/// The direct convolution's register tile for AVX-512 (x86-64-v4): 8 output channels × 48 flat positions (three
-/// `SIMD16` vectors), 24 accumulators of the 32 ZMM registers. Each (input channel, tap) step loads 3 input vectors,
+/// The direct convolution's register tile for AVX-512 (x86-64-v4): 8 output channels × 48 positions (three `SIMD16`
+/// vectors of 16 consecutive outputs, each reading where the caller says), 24 accumulators of the 32 ZMM registers. Each (input channel, tap) step loads 3 input vectors,
 /// broadcasts 8 weights read in place, and issues 24 FMAs: twice the work per step of the AVX2 tile (4 × 24), with
 /// fewer loads per FMA. A plane's last tile may be one or two vectors wide, so that a plane of 64 positions (8×8)
 /// costs 64 + 16 positions' work instead of 96.
