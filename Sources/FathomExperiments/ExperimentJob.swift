@@ -105,7 +105,7 @@ public final class ExperimentJob {
             answered += 1
             best = max(best, value)
             if !replayed { log.emit("query", ["n": .int(answered), "arch": .string(space.format(arch)), "accuracy": .number(value)]) }
-            log.progress("search", done: answered, total: self.config.queries, detail: String(format: "best %.4f", best))
+            log.progress("search", done: answered, total: self.config.queries, detail: String(format: "most accurate so far %.4f", best))
         }
         // With latency.borderline, predictions near the budget come from the ground truth, journaled apart from the
         // plain predictions (the budget's sample asked some of the same architectures).
@@ -123,7 +123,8 @@ public final class ExperimentJob {
             log.emit("no_feasible_candidate", ["budget_ms": .number(budgetMs)])
             throw ExperimentError.noFeasibleArchitecture(budgetMs: budgetMs, fastestArch: arch.map(space.format), fastestMs: ms)
         }
-        log.phase(String(format: "search done: best %.4f at %.4g ms after %d queries", result.best.accuracy, result.best.latency.ms, result.queries))
+        log.phase(String(format: "search done: answer %@ (accuracy %.4f) at %.4g ms after %d queries", space.format(result.best.arch), result.best.accuracy,
+                         result.best.latency.ms, result.queries))
         if let checked {
             // Checks replayed from the journal on a resume are not counted again.
             log.emit("borderline_checked", ["checks": .int(checked.checks), "truth": .string(checked.truth.id)])
