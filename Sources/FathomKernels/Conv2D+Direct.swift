@@ -103,7 +103,7 @@ struct DirectConvGeometry {
     let shiftedCopies: Bool
     /// Floats between the copies of consecutive kernel columns, or 1 for one padded plane read at `+kx`.
     let columnStride: Int
-    /// Flat output positions: the band's rows of `rowStride`.
+    /// Flat output positions: the band's rows of `rowStride` (which, except with ``rowAligned``, are output rows).
     let positions: Int
     /// The kernels' instruction set, and the flat positions of one of its tiles.
     let isa: KernelISA
@@ -141,9 +141,22 @@ struct DirectConvGeometry {
         isa == .avx512 ? min(tilePositions, (positions - q + 15) / 16 * 16) : tilePositions
     }
 
-    /// Positions computed over all tiles, padding columns and the last tile's overhang included.
+    /// Positions computed over all tiles, the last tile's overhang included.
     var computedPositions: Int {
         rowAligned ? rows.count * shape.outWidth : (tileCount - 1) * tilePositions + tileWidth(at: (tileCount - 1) * tilePositions)
+    }
+
+    /// Outputs per vector of the instruction set's tile.
+    var vectorWidth: Int { isa == .avx512 ? 16 : 8 }
+
+    /// With ``rowAligned``: the band's row vectors, in row order.
+    var rowVectorCount: Int { rows.count * (shape.outWidth / vectorWidth) }
+
+    /// With ``rowAligned``: where row vector `v` reads (from the band's padded copy) and writes (in an output plane).
+    @inline(__always)
+    func rowVector(_ v: Int) -> (input: Int, output: Int) {
+        let perRow = shape.outWidth / vectorWidth, y = v / perRow, x = v % perRow * vectorWidth
+        return (y * rowStride + x, y * shape.outWidth + x)
     }
 
     /// Floats a tile reads past its first position in one plane.
@@ -158,15 +171,15 @@ struct DirectConvGeometry {
         let copy = workspace.allocate(channels * planeStride + tileReach)
         if shiftedCopies {
             shiftedCopies(source, into: copy, rectified: rectified)
-            return UnsafePointer(copy)
-        }
-        // Every float is written once: a row's padding columns are zeroed, its pixels copied (no memset of the whole).
-        for c in 0..<channels {
-            for r in 0..<bandRows {
-                let y = rows.lowerBound - p + r, row = copy + c * planeStride + r * rowStride
-                guard y >= 0 && y < shape.inHeight else { VectorMath.zeroShort(row, count: rowStride); continue }
-                for i in 0..<p { row[i] = 0; row[p + w + i] = 0 }
-                VectorMath.copyShort(source + (c * shape.inHeight + y) * w, to: row + p, count: w, adding: false, rectified: rectified)
+        } else {
+            // Every float is written once: a row's padding columns are zeroed, its pixels copied (no memset of the whole).
+            for c in 0..<channels {
+                for r in 0..<bandRows {
+                    let y = rows.lowerBound - p + r, row = copy + c * planeStride + r * rowStride
+                    guard y >= 0 && y < shape.inHeight else { VectorMath.zeroShort(row, count: rowStride); continue }
+                    for i in 0..<p { row[i] = 0; row[p + w + i] = 0 }
+                    VectorMath.copyShort(source + (c * shape.inHeight + y) * w, to: row + p, count: w, adding: false, rectified: rectified)
+                }
             }
         }
         (copy + channels * planeStride).update(repeating: 0, count: tileReach)
@@ -189,7 +202,6 @@ struct DirectConvGeometry {
                 }
             }
         }
-        (copy + shape.inChannelsPerGroup * planeStride).update(repeating: 0, count: tileReach)
     }
 }
 
@@ -224,16 +236,12 @@ struct DirectConvJob {
     /// copy and stored straight into its place in the output.
     private func computeRowAligned() {
         let shape = geometry.shape, m = shape.outChannelsPerGroup, k = shape.patchSize, mr = WideDirectConv.channelsPerTile
-        let perRow = shape.outWidth / 16, total = geometry.rows.count * perRow, fused = activation.map(\.wide)
-        /// Where vector `v` of the band reads (from the padded copy) and writes (in an output plane).
-        @inline(__always) func place(_ v: Int) -> (input: Int, output: Int) {
-            let y = v / perRow, x = v % perRow * 16
-            return (y * geometry.rowStride + x, y * shape.outWidth + x)
-        }
+        let total = geometry.rowVectorCount, fused = activation.map(\.wide)
         withUnsafeTemporaryAllocation(of: Float.self, capacity: mr * WideDirectConv.positionsPerTile) { scratch in
             for first in stride(from: 0, to: total, by: 3) {
                 let vectors = min(3, total - first)
-                let p0 = place(first), p1 = place(min(first + 1, total - 1)), p2 = place(min(first + 2, total - 1))
+                let p0 = geometry.rowVector(first), p1 = geometry.rowVector(min(first + 1, total - 1))
+                let p2 = geometry.rowVector(min(first + 2, total - 1))
                 for row in stride(from: 0, to: m, by: mr) {
                     let plane = output + row * shape.outPlane
                     let tileOutput = WideTileOutput(
@@ -285,19 +293,20 @@ struct DirectConvJob {
     /// two: they read the first and are stored nowhere).
     private func computeNarrow() {
         let m = geometry.shape.outChannelsPerGroup, (mr, width) = DirectConv2D.tile(.avx2), k = geometry.shape.patchSize
-        let perRow = geometry.shape.outWidth / 8, vectors = geometry.rows.count * perRow
-        /// Where row vector `v` of the band reads (from the padded copy) and writes.
-        @inline(__always) func rowVector(_ v: Int) -> (input: Int, place: VectorPlace) {
-            guard v < vectors else { return (-1, VectorPlace(offset: 0, count: 0)) }
-            let y = v / perRow, x = v % perRow * 8
-            return (y * geometry.rowStride + x, VectorPlace(offset: y * geometry.shape.outWidth + x, count: 8))
+        let vectors = geometry.rowVectorCount
+        /// Row vector `v`'s input offset from vector `first`'s and its place; a missing one reads vector `first` and
+        /// is stored nowhere.
+        @inline(__always) func rowVector(_ v: Int, after first: Int) -> (input: Int, place: VectorPlace) {
+            guard v < vectors else { return (0, VectorPlace(offset: 0, count: 0)) }
+            let (input, output) = geometry.rowVector(v)
+            return (input - geometry.rowVector(first).input, VectorPlace(offset: output, count: 8))
         }
         for tile in 0..<(geometry.rowAligned ? (vectors + 2) / 3 : geometry.tileCount) {
             let source: UnsafePointer<Float>, planeStride: Int, places: (VectorPlace, VectorPlace, VectorPlace), offsets: (Int, Int)
             if geometry.rowAligned {
-                let a = rowVector(3 * tile), b = rowVector(3 * tile + 1), c = rowVector(3 * tile + 2)
-                (source, planeStride, places) = (input + a.input, geometry.planeStride, (a.place, b.place, c.place))
-                offsets = (b.input < 0 ? 0 : b.input - a.input, c.input < 0 ? 0 : c.input - a.input)
+                let first = 3 * tile, a = rowVector(first, after: first), b = rowVector(first + 1, after: first), c = rowVector(first + 2, after: first)
+                (source, planeStride, places) = (input + geometry.rowVector(first).input, geometry.planeStride, (a.place, b.place, c.place))
+                offsets = (b.input, c.input)
             } else {
                 let q = tile * width
                 (source, planeStride) = tileInput(at: q, width: width)
