@@ -31,8 +31,8 @@ public struct Dataset: Sendable {
     }
 
     /// Reads an IDX image file (`N × H × W`, or `N × C × H × W`) and its IDX label file, scaled to `[0, 1]`
-    /// (normalise with `normalized(mean:std:)`). `limit` keeps `limit` images only, from image `start` on.
-    public init(images imagePath: String, labels labelPath: String, classes: Int, start: Int = 0, limit: Int? = nil) throws {
+    /// (normalise with `normalized(mean:std:)`). `limit` keeps the first images only.
+    public init(images imagePath: String, labels labelPath: String, classes: Int, limit: Int? = nil) throws {
         let imageFile = try IDXFile(path: imagePath), labelFile = try IDXFile(path: labelPath)
         let d = imageFile.dimensions
         guard d.count == 3 || d.count == 4 else {
@@ -41,13 +41,10 @@ public struct Dataset: Sendable {
         guard labelFile.dimensions.count == 1, labelFile.dimensions[0] == d[0] else {
             throw NNError.datasetMismatch(detail: "\(labelPath) holds \(labelFile.dimensions) labels for \(d[0]) images in \(imagePath)")
         }
-        guard start < d[0] else {
-            throw NNError.datasetMismatch(detail: "\(imagePath) holds \(d[0]) images, none from image \(start) on")
-        }
-        let end = min(d[0], start + (limit ?? d[0])), channels = d.count == 4 ? d[1] : 1
+        let n = min(d[0], limit ?? d[0]), channels = d.count == 4 ? d[1] : 1
         let size = channels * d[d.count - 2] * d[d.count - 1]
         try self.init(channels: channels, height: d[d.count - 2], width: d[d.count - 1], classes: classes,
-                      images: imageFile.bytes[start * size..<end * size].map { Float($0) / 255 }, labels: labelFile.bytes[start..<end].map(Int.init))
+                      images: imageFile.bytes[0..<n * size].map { Float($0) / 255 }, labels: labelFile.bytes[0..<n].map(Int.init))
     }
 
     /// The images at `indices`, in that order.

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The images a config names, split and normalised: training and validation from the training files (seeded
-/// split, plus `held_out_validation` images from beyond `limit`), the test set only when asked for (final reports). All are normalised with the training split's mean and
-/// standard deviation.
+/// split, plus `held_out_validation` images from beyond `limit`), the test set only when asked for (final reports).
+/// All are normalised with the training split's mean and standard deviation.
 public struct TrainingData: Sendable {
     public let training: Dataset
     public let validation: Dataset
@@ -11,16 +11,19 @@ public struct TrainingData: Sendable {
 
     /// Loads and splits the training files of `config`.
     public init(_ config: TrainingConfig) throws {
-        let all = try Dataset(images: config.data.images, labels: config.data.labels, classes: config.data.classes, limit: config.data.limit)
+        let heldOutCount = config.data.heldOutValidation
+        // One read of the files for both parts: the first `limit` images, then the held-out ones.
+        let read = try Dataset(images: config.data.images, labels: config.data.labels, classes: config.data.classes,
+                               limit: config.data.limit.map { $0 + heldOutCount })
+        let limit = min(config.data.limit ?? read.count, read.count)
+        let all = heldOutCount > 0 ? read.subset(Array(0..<limit)) : read
         var (training, validation) = try all.split(validationCount: config.data.validation, seed: config.data.splitSeed)
-        if let limit = config.data.limit, config.data.heldOutValidation > 0 {
-            let heldOut = try Dataset(images: config.data.images, labels: config.data.labels, classes: config.data.classes, start: limit,
-                                      limit: config.data.heldOutValidation)
-            guard heldOut.count == config.data.heldOutValidation else {
+        if heldOutCount > 0 {
+            guard read.count - limit == heldOutCount else {
                 throw NNError.invalidConfig(file: config.file, key: "data.held_out_validation", detail: "\(config.data.images) holds only "
-                                            + "\(heldOut.count) images beyond data.limit \(limit), not \(config.data.heldOutValidation)")
+                                            + "\(read.count - limit) images beyond data.limit \(limit), not \(heldOutCount)")
             }
-            validation = try validation.appending(heldOut)
+            validation = try validation.appending(read.subset(Array(limit..<read.count)))
         }
         (mean, std) = training.statistics
         self.training = training.normalized(mean: mean, std: std)
