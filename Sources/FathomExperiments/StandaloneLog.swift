@@ -18,10 +18,14 @@ public final class StandaloneLog: Sendable {
     public let url: URL
     private let entries: Mutex<[Entry]>
 
-    /// Opens `url` (created when the first training finishes); a line that is not an entry is a clear error.
+    /// Opens `url`, creating it if needed, so that an unwritable place fails before any training; a line that is not
+    /// an entry is a clear error.
     public init(url: URL) throws {
         self.url = url
         var read: [Entry] = []
+        if !FileManager.default.fileExists(atPath: url.path), !FileManager.default.createFile(atPath: url.path, contents: nil) {
+            throw ExperimentError.runDirectory(path: url.path, reason: "cannot create the standalone log")
+        }
         if let data = FileManager.default.contents(atPath: url.path) {
             for (number, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated() {
                 guard let entry = try? JSONDecoder().decode(Entry.self, from: Data(line.utf8)), entry.accuracy.isFinite else {
@@ -44,7 +48,6 @@ public final class StandaloneLog: Sendable {
     /// Appends a finished training (one whole line, written and synced before this returns).
     public func record(_ entry: Entry) throws {
         try entries.withLock { all in
-            if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
             guard let handle = FileHandle(forWritingAtPath: url.path) else {
                 throw ExperimentError.runDirectory(path: url.path, reason: "cannot open the standalone log for writing")
             }
